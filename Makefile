@@ -1,0 +1,39 @@
+# Two commands for a new user: `make run` and `make test`. Both create the virtual
+# environment on first use (pinned by requirements.lock) and reuse it afterwards.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SNAPSHOT ?=
+
+.PHONY: run test lint bench clean install lock
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# papermill executes notebooks with this venv's kernel, so register it inside the venv.
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (servir-pm)" >/dev/null
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/servir-pm run $(SNAPSHOT)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run_all
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^servir-pm' > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf data/staging data/quarantine data/marts/* data/warehouse*.duckdb data/runs.jsonl reports target logs .pytest_cache
