@@ -1,0 +1,314 @@
+"""Ingest one snapshot: read every file, map headers, normalize, validate, split, write.
+
+Every row read ends in exactly one place: data/staging/<snapshot>/<table>.parquet or
+data/quarantine/<snapshot>/<table>.csv with its reason. Outputs are written aside and swapped
+in at the end, so a snapshot that stops half-way leaves the previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import manifest, paths
+from pipelines.contract import COLUMNS, KEYS, REASONS, TABLES, fold, staging_columns
+from pipelines.csv_safety import write_safe_csv
+from pipelines.errors import ContractError, UnreadableFileError
+from pipelines.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
+from pipelines.readers import SUPPORTED_SUFFIXES, read_table
+
+# File names an analyst may use for each table (matched on the folded start of the name,
+# so `positions_2025_part1.csv` and `Puestos Directivos.xlsx` both count).
+TABLE_FILE_PREFIXES = {
+    "entities": ("entities", "entidades", "entity"),
+    "positions": ("positions", "puestos", "cargos", "position"),
+}
+# Quarantine files show the row as it came; a cell this long is cut so the file stays usable.
+_QUARANTINE_CELL_CHARS = 1_000
+_WARN_ONLY_KINDS = ("date",)  # a bad date empties the value and warns; the position still counts
+
+StepCallback = Callable[[str], None]
+
+
+@dataclass
+class FileReport:
+    file: str
+    table: str
+    sha256: str
+    size_bytes: int
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_row: int
+    columns_recognized: dict[str, str]
+    columns_recognized_how: dict[str, str]
+    columns_ignored: list[str]
+    columns_repeated: list[str]
+    columns_dropped_personal: list[str]
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_quarantined: int = 0
+    quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)  # reason_code -> first few reasons
+
+
+@dataclass
+class TableResult:
+    valid: pl.DataFrame
+    quarantined: pl.DataFrame
+    reports: list[FileReport]
+
+
+@dataclass
+class SnapshotResult:
+    snapshot: str
+    files: list[FileReport]
+    timings: dict[str, float]
+    staging_dir: Path
+    quarantine_dir: Path
+    manifest_path: Path
+    table_checks: dict[str, dict]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover_files(snapshot_dir: Path) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {t: [] for t in TABLES}
+    for path in sorted(snapshot_dir.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "~$")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        stem = fold(path.stem)
+        for table, prefixes in TABLE_FILE_PREFIXES.items():
+            if stem.startswith(prefixes):
+                found[table].append(path)
+    return found
+
+
+def load_file(path: Path, table: str, sheet: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
+    """(typed rows, the same rows as written, report). Stops with a clear error if unusable."""
+    raw = read_table(path, table, sheet)
+    mapping: HeaderMapping = map_headers(raw.frame.columns, table)
+    require_columns(mapping, table, str(path))
+    report = FileReport(
+        file=str(path), table=table, sha256=sha256_of(path), size_bytes=path.stat().st_size,
+        file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
+        header_row=raw.header_row, columns_recognized=mapping.recognized, columns_recognized_how=mapping.how,
+        columns_ignored=mapping.ignored, columns_repeated=mapping.repeated,
+        columns_dropped_personal=mapping.dropped_personal, rows_read=raw.frame.height,
+    )
+    origin = [
+        pl.lit(path.name).alias("source_file"),
+        (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),
+    ]
+    typed = normalize(raw.frame, mapping, table).with_columns(origin)
+    # The row as written, under contract names; personal names never, IDs only as their hash.
+    as_written = raw.frame.select(
+        pl.col(h).alias(c) for h, c in mapping.recognized.items() if c != "occupant_id"
+    ).with_columns(origin)
+    if "occupant_key" in typed.columns and "occupant_id" in mapping.recognized.values():
+        as_written = as_written.with_columns(typed["occupant_key"])
+    return typed, as_written, report
+
+
+def _reason_text(code: str, column: str, value: str | None) -> str:
+    text = REASONS[code].text.format(column=column)
+    if value is not None:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        text += f" (found {shown!r})"
+    return text
+
+
+def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
+                  known_entity_ids: list[str] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split rows into (valid typed rows, quarantined rows as written + reason_code + reason)."""
+    from pipelines.expectations import REPEAT, row_findings  # great_expectations: import only here
+
+    key = KEYS[table]
+    typed = typed.with_columns(
+        (pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct()).alias(REPEAT + key))
+    findings = row_findings(typed, table, known_entity_ids)
+    order = list(REASONS)
+    pieces = []
+    for finding in findings:
+        if not finding.rows:
+            continue
+        rows = pl.Series("row", finding.rows, dtype=pl.UInt32)
+        values = as_written[finding.column].gather(rows) if finding.column in as_written.columns else None
+        pieces.append(pl.DataFrame({
+            "row": rows,
+            "rank": [order.index(finding.reason_code)] * len(rows),
+            "reason_code": [finding.reason_code] * len(rows),
+            "reason": [_reason_text(finding.reason_code, finding.column, v)
+                       for v in (values.to_list() if values is not None else [None] * len(rows))],
+        }))
+    if not pieces:
+        return typed, as_written.clear().with_columns(
+            pl.lit(None, pl.Utf8).alias("reason_code"), pl.lit(None, pl.Utf8).alias("reason"))
+    problems = (
+        pl.concat(pieces).sort("row", "rank")
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("reason_code").first(), pl.col("reason").str.join("; "))
+    )
+    bad = problems["row"]
+    indexed = pl.int_range(pl.len(), dtype=pl.UInt32)
+    valid = typed.filter(~indexed.is_in(bad.implode()))
+    quarantined = (
+        as_written.with_row_index("row").join(problems, on="row", how="inner").sort("row").drop("row")
+    )
+    return valid, quarantined
+
+
+def ingest_table(files: list[Path], table: str, known_entity_ids: list[str] | None,
+                 sheet: str | None = None) -> TableResult:
+    typed_parts, written_parts, reports = [], [], []
+    for path in files:
+        typed, written, report = load_file(path, table, sheet)
+        typed_parts.append(typed)
+        written_parts.append(written)
+        reports.append(report)
+    typed = pl.concat(typed_parts, how="diagonal_relaxed")
+    written = pl.concat(written_parts, how="diagonal_relaxed")
+    valid, quarantined = validate_rows(typed, written, table, known_entity_ids)
+    _count(reports, valid, quarantined, typed, table)
+    return TableResult(valid, quarantined, reports)
+
+
+def _count(reports: list[FileReport], valid: pl.DataFrame, quarantined: pl.DataFrame,
+           typed: pl.DataFrame, table: str) -> None:
+    warn_columns = [c.name for c in COLUMNS[table] if c.kind in _WARN_ONLY_KINDS]
+    for report in reports:
+        name = Path(report.file).name
+        mine = quarantined.filter(pl.col("source_file") == name)
+        report.rows_quarantined = mine.height
+        report.rows_valid = valid.filter(pl.col("source_file") == name).height
+        report.quarantined_by_reason = dict(sorted(
+            mine.group_by("reason_code").len().iter_rows(), key=lambda kv: list(REASONS).index(kv[0])))
+        report.examples = {
+            code: mine.filter(pl.col("reason_code") == code).head(3)
+            .select(pl.format("row {}: {}", "source_row", "reason"))
+            .to_series().to_list()
+            for code in report.quarantined_by_reason
+        }
+        kept = valid.filter(pl.col("source_file") == name)
+        for column in warn_columns:
+            unreadable = kept[UNPARSED + column].drop_nulls()
+            if unreadable.len():
+                report.warnings[f"{column}: unreadable, left empty"] = unreadable.len()
+                report.examples[f"warning:{column}"] = unreadable.head(3).to_list()
+
+
+def _truncate_long_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    limit = _QUARANTINE_CELL_CHARS
+    return frame.with_columns(
+        pl.when(pl.col(c).str.len_chars() > limit)
+        .then(pl.col(c).str.slice(0, 200) + pl.format("…[cut: {} characters]", pl.col(c).str.len_chars()))
+        .otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items() if dtype == pl.Utf8
+    )
+
+
+def _staging_frame(valid: pl.DataFrame, table: str) -> pl.DataFrame:
+    schema = staging_columns(table)
+    return valid.select(pl.col(c).cast(getattr(pl, dtype)) for c, dtype in schema.items())
+
+
+def _swap_in(built: Path, final: Path) -> None:
+    """Replace `final` with `built` with the shortest possible window of absence."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".old-{final.name}")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    built.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
+                    on_step: StepCallback | None = None) -> SnapshotResult:
+    step = on_step or (lambda _msg: None)
+    snapshot_dir = Path(snapshot_dir)
+    if not snapshot_dir.is_dir():
+        raise UnreadableFileError("the snapshot folder does not exist",
+                                  "give a folder like data/raw/2016-05-31 holding entities.* and positions.*",
+                                  snapshot_dir)
+    snapshot = paths.snapshot_name(snapshot_dir)
+    files = discover_files(snapshot_dir)
+    for table in TABLES:
+        if not files[table]:
+            raise ContractError(
+                f"no {table} file in the snapshot folder",
+                f"add a CSV, XLSX or Parquet file whose name starts with "
+                f"{' or '.join(TABLE_FILE_PREFIXES[table][:2])} (e.g. {table}.csv)", snapshot_dir)
+    started = time.time()
+    timings: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    step(f"entities: reading and validating {len(files['entities'])} file(s)")
+    entities = ingest_table(files["entities"], "entities", None, sheet)
+    known = entities.valid["entity_id"].unique().sort().to_list()
+    timings["entities"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    step(f"positions: reading and validating {len(files['positions'])} file(s)")
+    positions = ingest_table(files["positions"], "positions", known, sheet)
+    timings["positions"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    step("table-level checks (uniqueness, references, ranges)")
+    from pipelines.expectations import table_report
+
+    staged = {"entities": _staging_frame(entities.valid, "entities"),
+              "positions": _staging_frame(positions.valid, "positions")}
+    checks = {"entities": table_report(staged["entities"], "entities", known),
+              "positions": table_report(staged["positions"], "positions", known)}
+    timings["table_checks"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    step("writing staging, quarantine and manifest")
+    staging_final, quarantine_final = paths.staging_dir(snapshot), paths.quarantine_dir(snapshot)
+    staging_tmp = staging_final.with_name(f".tmp-{snapshot}")
+    quarantine_tmp = quarantine_final.with_name(f".tmp-{snapshot}")
+    for tmp in (staging_tmp, quarantine_tmp):
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+    for table, result in (("entities", entities), ("positions", positions)):
+        staged[table].write_parquet(staging_tmp / f"{table}.parquet", statistics=True)
+        write_safe_csv(_truncate_long_cells(result.quarantined.select(
+            "source_file", "source_row", "reason_code", "reason",
+            pl.exclude("source_file", "source_row", "reason_code", "reason"))), quarantine_tmp / f"{table}.csv")
+    reports = entities.reports + positions.reports
+    (staging_tmp / "validation_report.json").write_text(json.dumps(checks, indent=2, ensure_ascii=False))
+    timings["write"] = time.perf_counter() - t0
+    manifest_body = manifest.build_manifest(snapshot, snapshot_dir, [asdict(r) for r in reports], timings, started)
+    (staging_tmp / "manifest.json").write_text(json.dumps(manifest_body, indent=2, ensure_ascii=False))
+    _swap_in(staging_tmp, staging_final)
+    _swap_in(quarantine_tmp, quarantine_final)
+    return SnapshotResult(snapshot, reports, timings, staging_final, quarantine_final,
+                          staging_final / "manifest.json", checks)
+
+
+def validate_file(path: Path, table: str, sheet: str | None = None) -> tuple[FileReport, pl.DataFrame]:
+    """Check one file against the contract without writing anything (the `validate` command).
+    Positions are not checked against an entities file here (there is none)."""
+    typed, written, report = load_file(Path(path), table, sheet)
+    valid, quarantined = validate_rows(typed, written, table, None)
+    _count([report], valid, quarantined, typed, table)
+    return report, quarantined
