@@ -1,19 +1,112 @@
-"""`servir-pm`: the command line. Thin: each command calls one stage module."""
+"""`servir-pm`: the command line. Thin: each command calls one stage module and reports."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="SERVIR public-manager analytics: ingest, validate, build, report.",
-                  no_args_is_help=True, add_completion=False)
+from pipelines import paths
+from pipelines.errors import PipelineError
+
+app = typer.Typer(help="SERVIR public-manager analytics: ingest, validate, build and report on the "
+                       "entity and management-position registries.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+
+_DEBUG = {"on": False}
+SnapshotArg = Annotated[Path | None, typer.Argument(
+    help="Snapshot folder, e.g. data/raw/2025-03-31 (default: the embedded sample).", show_default=False)]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Excel sheet name (default: the first sheet).")]
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on failure.")] = False) -> None:
+    _DEBUG["on"] = debug
+
+
+def _guard(step: str, action):  # type: ignore[no-untyped-def]
+    """Run a stage: expected problems print one clear message, anything else a short one."""
+    from pipelines.console import exit_with, print_unexpected
+
+    try:
+        return action()
+    except PipelineError as error:
+        exit_with(error)
+    except Exception as error:
+        if _DEBUG["on"]:
+            raise
+        print_unexpected(error, step)
+        raise typer.Exit(1) from None
+
+
+def _default_snapshot() -> Path:
+    return paths.raw_dir(paths.SAMPLE_SNAPSHOT)
+
+
+def _ingest(snapshot_dir: Path, sheet: str | None):  # type: ignore[no-untyped-def]
+    from pipelines.console import ingest_summary, progress
+    from pipelines.ingest import ingest_snapshot
+
+    with progress(f"Ingesting {snapshot_dir}") as step:
+        result = ingest_snapshot(snapshot_dir, sheet=sheet, on_step=step)
+    ingest_summary(result.files, result.timings)
+    typer.echo(f"Staging:    {result.staging_dir}\nQuarantine: {result.quarantine_dir}\n"
+               f"Manifest:   {result.manifest_path}")
+    return result
 
 
 @app.command()
-def version() -> None:
-    """Print the package version."""
-    from pipelines import __version__
+def validate(
+    file: Annotated[Path, typer.Argument(help="One CSV, XLSX or Parquet file.", exists=False)],
+    table: Annotated[str, typer.Option("--table", "-t", help="entities or positions")] = "positions",
+    sheet: SheetOpt = None,
+) -> None:
+    """Check one file against the contract and print a readable report; builds nothing."""
+    from pipelines.contract import TABLES
 
-    typer.echo(__version__)
+    if table not in TABLES:
+        raise typer.BadParameter(f"--table must be one of {', '.join(TABLES)}")
+
+    def action() -> None:
+        from pipelines.console import columns_table, validation_report
+        from pipelines.errors import ContractError
+        from pipelines.ingest import validate_file
+        from pipelines.normalize import map_headers
+        from pipelines.readers import read_table
+
+        try:
+            report, quarantined = validate_file(file, table, sheet)
+        except ContractError:
+            # Show what was recognized before saying what is missing: that is what the analyst fixes.
+            mapping = map_headers(read_table(file, table, sheet).frame.columns, table)
+            columns_table(mapping.recognized, mapping.how, mapping.dropped_personal, mapping.repeated,
+                          mapping.ignored)
+            raise
+        validation_report(report, quarantined.height)
+        if table == "positions":
+            typer.echo("Note: entity references are checked only when a whole snapshot is ingested.")
+
+    _guard("validating", action)
+
+
+@app.command()
+def ingest(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
+    """Ingest one snapshot into data/staging/<snapshot>/ (+ quarantine and manifest)."""
+    target = snapshot_dir or _default_snapshot()
+    _guard("ingesting", lambda: _ingest(target, sheet))
+
+
+@app.command()
+def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
+    """Ingest a snapshot, then build the marts (default: the embedded sample)."""
+    target = snapshot_dir or _default_snapshot()
+    _guard("ingesting", lambda: _ingest(target, sheet))
+
+
+def _set_env_default(name: str, value: str) -> None:
+    os.environ.setdefault(name, value)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,93 @@
+"""How the CLI talks to people: summary tables, validation reports, error messages."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.errors import PipelineError
+
+console = Console(stderr=False, highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress(title: str) -> Iterator[Callable[[str], None]]:
+    """A spinner whose text follows the current step; quiet when output is not a terminal."""
+    started = time.perf_counter()
+    if not console.is_terminal:
+        def plain(msg: str) -> None:
+            console.print(f"  … {msg}")
+        console.print(title)
+        yield plain
+    else:
+        with console.status(title) as status:
+            yield lambda msg: status.update(f"{title}: {msg}")
+    console.print(f"[green]✓[/green] {title} ({time.perf_counter() - started:.1f} s)")
+
+
+def print_error(error: PipelineError) -> None:
+    err_console.print(f"[bold red]Stopped:[/bold red] {error.file + ': ' if error.file else ''}{error.problem}")
+    err_console.print(f"[bold]Fix:[/bold] {error.fix}")
+
+
+def print_unexpected(error: BaseException, step: str) -> None:
+    err_console.print(f"[bold red]Unexpected failure while {step}:[/bold red] {type(error).__name__}: {error}")
+    err_console.print("Run again with --debug for the full traceback, and report it with the manifest of the run.")
+
+
+def ingest_summary(files: list, timings: dict[str, float]) -> None:
+    table = Table(title="Ingestion summary", show_lines=False)
+    for name in ("file", "table", "rows read", "valid", "quarantined", "by reason"):
+        table.add_column(name, justify="right" if name in ("rows read", "valid", "quarantined") else "left")
+    for f in files:
+        reasons = ", ".join(f"{k} {v}" for k, v in f.quarantined_by_reason.items()) or "-"
+        table.add_row(Path(f.file).name, f.table, f"{f.rows_read:,}", f"{f.rows_valid:,}",
+                      f"{f.rows_quarantined:,}", reasons)
+    console.print(table)
+    console.print("Time per stage: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+
+
+def validation_report(report, quarantined_rows: int) -> None:  # report: ingest.FileReport
+    console.print(f"[bold]{report.file}[/bold] checked as [bold]{report.table}[/bold]")
+    fmt = report.file_format + (f", encoding {report.encoding}" if report.encoding else "") + (
+        f", delimiter {report.delimiter!r}" if report.delimiter else "") + (
+        f", sheet {report.sheet}" if report.sheet else "") + f", header on row {report.header_row}"
+    console.print(f"Read as {fmt}")
+    columns_table(report.columns_recognized, report.columns_recognized_how, report.columns_dropped_personal,
+                  report.columns_repeated, report.columns_ignored)
+    console.print(f"Rows read {report.rows_read:,} = valid {report.rows_valid:,} + quarantined {quarantined_rows:,}")
+    for code, count in report.quarantined_by_reason.items():
+        console.print(f"  [yellow]{code}[/yellow]: {count:,} row(s)")
+        for example in report.examples.get(code, []):
+            console.print(f"      {example}")
+    for warning, count in report.warnings.items():
+        console.print(f"  [cyan]warning[/cyan] {warning}: {count:,} row(s)")
+
+
+def columns_table(recognized: dict[str, str], how: dict[str, str], personal: list[str], repeated: list[str],
+                  ignored: list[str]) -> None:
+    cols = Table(title="Columns recognized")
+    cols.add_column("header in file")
+    cols.add_column("contract column")
+    cols.add_column("how")
+    for header, canonical in recognized.items():
+        cols.add_row(header, canonical, how[header])
+    for header in personal:
+        cols.add_row(header, "(personal name)", "dropped, never stored")
+    for header in repeated:
+        cols.add_row(header, "(already mapped)", "ignored: another header maps to the same column")
+    for header in ignored:
+        cols.add_row(header, "-", "not in the contract: ignored")
+    console.print(cols)
+
+
+def exit_with(error: PipelineError) -> None:
+    print_error(error)
+    sys.exit(error.exit_code)
