@@ -13,8 +13,10 @@ from rich.table import Table
 
 from pipelines.errors import PipelineError
 
-console = Console(stderr=False, highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Logs of scheduled runs are read in files, not terminals: give them room instead of 80 columns.
+_WIDTH = None if sys.stdout.isatty() else 140
+console = Console(stderr=False, highlight=False, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, width=_WIDTH)
 
 
 @contextmanager
@@ -33,8 +35,9 @@ def progress(title: str) -> Iterator[Callable[[str], None]]:
 
 
 def print_error(error: PipelineError) -> None:
-    err_console.print(f"[bold red]Stopped:[/bold red] {error.file + ': ' if error.file else ''}{error.problem}")
-    err_console.print(f"[bold]Fix:[/bold] {error.fix}")
+    where = f"{error.file}: " if error.file else ""
+    err_console.print(f"[bold red]Stopped:[/bold red] {where}{error.problem}", soft_wrap=True)
+    err_console.print(f"[bold]Fix:[/bold] {error.fix}", soft_wrap=True)
 
 
 def print_unexpected(error: BaseException, step: str) -> None:
@@ -47,7 +50,7 @@ def ingest_summary(files: list, timings: dict[str, float]) -> None:
     for name in ("file", "table", "rows read", "valid", "quarantined", "by reason"):
         table.add_column(name, justify="right" if name in ("rows read", "valid", "quarantined") else "left")
     for f in files:
-        reasons = ", ".join(f"{k} {v}" for k, v in f.quarantined_by_reason.items()) or "-"
+        reasons = "\n".join(f"{k} {v}" for k, v in f.quarantined_by_reason.items()) or "-"
         table.add_row(Path(f.file).name, f.table, f"{f.rows_read:,}", f"{f.rows_valid:,}",
                       f"{f.rows_quarantined:,}", reasons)
     console.print(table)
