@@ -222,6 +222,16 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(sorted(rows, key=lambda r: r["registry_id"]))
 
 
+def write_places(realdata: Path, out_dir: Path) -> None:
+    """Department -> province names (title case), used to name decentralized bodies."""
+    with (realdata / PROVINCE_FILE).open(encoding="utf-8", newline="") as fh:
+        rows = sorted({(norm(r["departamento"]), r["provincia"].strip().title()) for r in csv.DictReader(fh)})
+    with (out_dir / "places.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["department", "province", "source_file"])
+        writer.writerows((dep, prov, PROVINCE_FILE) for dep, prov in rows)
+
+
 def build(realdata: Path = DEFAULT_REALDATA, out_dir: Path = REFERENCE_DIR) -> dict[str, int]:
     patterns, overrides = load_patterns(), load_overrides()
     deps = DepartmentFinder(realdata)
@@ -230,6 +240,7 @@ def build(realdata: Path = DEFAULT_REALDATA, out_dir: Path = REFERENCE_DIR) -> d
     out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(out_dir / "entity_registry.csv", mef_ok + pte_ok)
     write_csv(out_dir / "unclassified_entities.csv", mef_bad + pte_bad)
+    write_places(realdata, out_dir)
     return {"classified": len(mef_ok) + len(pte_ok), "unclassified": len(mef_bad) + len(pte_bad)}
 
 
