@@ -17,7 +17,9 @@ NATIONAL_ENTITY_CLASSES = (
     "administrative_system_body", "constitutionally_autonomous_agency", "judicial_branch",
     "social_security_fund",
 )
-REGIONAL_ENTITY_CLASSES = ("regional_government_hq", "metropolitan_municipality_lima", "regional_public_agency")
+REGIONAL_ENTITY_CLASSES = (
+    "regional_government_hq", "metropolitan_municipality_lima", "regional_public_agency",
+)
 TYPE_B_CLASSES = ("program", "special_project", "decentralized_body", "judicial_branch")
 
 # Typical number of management positions before calibration; only relative sizes matter.
@@ -85,7 +87,8 @@ def select_entities(reg: pl.DataFrame, targets: dict[str, float], rng: np.random
     )
 
 
-def _sizes(ent: pl.DataFrame, targets: dict[str, float], scale: float, rng: np.random.Generator) -> np.ndarray:
+def _sizes(ent: pl.DataFrame, targets: dict[str, float], scale: float,
+           rng: np.random.Generator) -> np.ndarray:
     cls = ent["entity_classification"].to_numpy()
     base = np.array([BASE_SIZE[c] for c in cls], dtype=np.float64)
     base = np.where(ent["is_university"].to_numpy(), UNIVERSITY_SIZE, base)
@@ -102,7 +105,8 @@ def _sizes(ent: pl.DataFrame, targets: dict[str, float], scale: float, rng: np.r
     group = np.full(ent.height, len(GROUP_KEYS))
     for i, key in enumerate(GROUP_KEYS):
         group[cls == key] = i
-    group_targets = np.array([targets["share_group_regional_hq"], targets["share_group_technical_specialized"],
+    group_targets = np.array([targets["share_group_regional_hq"],
+                              targets["share_group_technical_specialized"],
                               targets["share_group_ministries"]]) * total
     sector = np.full(ent.height, len(SECTOR_KEYS))
     sec_names = ent["sector"].to_numpy()
@@ -134,26 +138,29 @@ def _level_counts(ent: pl.DataFrame, sizes: np.ndarray, targets: dict[str, float
     l1 = np.zeros(ent.height, dtype=np.int64)
     # Ministries' and regional heads' senior managers (PO under Tables 7-8) are listed so the
     # rules have something to classify; national non-ministry level 1 is the published 93.
-    l1[(cls == "ministry") | (cls == "regional_government_hq") | (cls == "metropolitan_municipality_lima")] = 1
+    heads = (cls == "regional_government_hq") | (cls == "metropolitan_municipality_lima")
+    l1[(cls == "ministry") | heads] = 1
     others = np.flatnonzero(~regional & (cls != "ministry"))
     n93 = round(targets["senior_mgmt_non_ministry_national"] * scale)
     w = np.sqrt(sizes[others].astype(np.float64))
     cap = np.maximum(1, np.round(scale)).astype(np.int64)
     l1[others] = apportion(w * rng.uniform(0.5, 1.5, len(others)), n93, upper=np.full(len(others), cap))
     l1[cls == "ministry"] *= max(1, round(scale))
-    l1[(cls == "regional_government_hq") | (cls == "metropolitan_municipality_lima")] *= max(1, round(scale))
+    l1[heads] *= max(1, round(scale))
     rest = sizes - l1
 
     counts = np.zeros((ent.height, 4), dtype=np.int64)
     counts[:, 0] = l1
     for mask, l4_total, l2_share in (
-        (~regional, targets["level4_positions_national"] * scale, 1.0 / (1.0 + targets["ratio_level3_to_level2_national"])),
+        (~regional, targets["level4_positions_national"] * scale,
+         1.0 / (1.0 + targets["ratio_level3_to_level2_national"])),
         (regional, targets["level4_positions_regional"] * scale, 0.46),
     ):
         idx = np.flatnonzero(mask)
         r = rest[idx]
         # Small units rarely reach a fourth level; type-B units are flatter.
-        depth = np.clip(r / 12.0, 0.1, 1.0) * np.where(type_b[idx], 0.7, 1.0) * rng.lognormal(0, 0.3, len(idx))
+        depth = (np.clip(r / 12.0, 0.1, 1.0) * np.where(type_b[idx], 0.7, 1.0)
+                 * rng.lognormal(0, 0.3, len(idx)))
         min23 = np.where(cls[idx] == "regional_government_hq", 12, np.minimum(r, 2))
         l4 = apportion(r * depth, round(l4_total), upper=np.maximum(r - min23, 0))
         m = r - l4

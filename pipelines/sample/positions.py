@@ -94,7 +94,8 @@ def body_mix(frame: Frame, targets: dict[str, float], rng: np.random.Generator) 
         dec = np.clip(dec * target_dec / (n * dec).sum(), 0, 0.8)
     line = np.array([LINE_PROPENSITY.get(c, 0.43) for c in cls]) * rng.lognormal(0, 0.2, ent.height)
     rest = n * (1 - dec)
-    line_target = targets["share_body_line"] / (targets["share_body_line"] + targets["share_body_support_advisory"])
+    line_share, sa_share = targets["share_body_line"], targets["share_body_support_advisory"]
+    line_target = line_share / (line_share + sa_share)
     line = np.clip(line * line_target * rest.sum() / (rest * line).sum(), 0.05, 0.9)
     return BodyMix(dec, line)
 
@@ -190,7 +191,8 @@ def generate_chunk(frame: Frame, mix: BodyMix, entity_idx: np.ndarray, row_offse
                               strict=True)])
     cum = np.cumsum(mix_table, axis=1)[e_idx]
     regime_idx = (rng.random(n)[:, None] > cum[:, :-1]).sum(1)
-    regime_idx = np.where((regime_idx == REGIMES.index("pmc")) & (lvl == 4), 0, regime_idx)  # PMC: not level 4
+    # PMC managers head bodies and units, not level-4 sub-units.
+    regime_idx = np.where((regime_idx == REGIMES.index("pmc")) & (lvl == 4), 0, regime_idx)
     regime = np.array(REGIMES)[regime_idx]
     appointment = np.where(regime == "pmc", "appointed", appointment)
     vacant = appointment == "vacant"
@@ -248,7 +250,8 @@ def generate_chunk(frame: Frame, mix: BodyMix, entity_idx: np.ndarray, row_offse
     )
 
 
-def _place_names(dept: np.ndarray, regional: np.ndarray, slot: np.ndarray, places: pl.DataFrame) -> np.ndarray:
+def _place_names(dept: np.ndarray, regional: np.ndarray, slot: np.ndarray,
+                 places: pl.DataFrame) -> np.ndarray:
     """National decentralized units are named after departments, regional ones after the
     provinces of their own department (Gerencia Sub Regional Chota)."""
     departments = np.array(sorted(set(places["department"].to_list())))

@@ -27,7 +27,8 @@ POSITION_HEADERS = {
 GOVERNMENT_LEVEL = {"national": "E", "regional": "R"}
 ENTITY_CLASSIFICATION = {
     "ministry": "Ministerio", "public_executing_agency": "Organismo Público Ejecutor",
-    "specialized_technical_agency": "Organismo Técnico Especializado", "regulatory_agency": "Organismo Regulador",
+    "specialized_technical_agency": "Organismo Técnico Especializado",
+    "regulatory_agency": "Organismo Regulador",
     "administrative_system_body": "Ente Rector de Sistema Administrativo",
     "constitutionally_autonomous_agency": "Organismo Constitucionalmente Autónomo",
     "judicial_branch": "Poder Judicial", "social_security_fund": "Seguro Social de Salud",
@@ -61,7 +62,7 @@ REGIME = {
     "special_career": (("Carrera especial", 1.0),),
 }
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "set", "oct", "nov", "dic")
-_ACCENTS = {"á": "a", "é": "e", "í": "i", "ó": "o", "ú": "u", "Á": "A", "É": "E", "Í": "I", "Ó": "O", "Ú": "U"}
+_ACCENTS = dict(zip("áéíóúÁÉÍÓÚ", "aeiouAEIOU", strict=True))
 
 
 def _spell(values: pl.Series, table: dict[str, tuple[tuple[str, float], ...]], u: np.ndarray) -> pl.Series:
@@ -127,8 +128,9 @@ def positions_table(rows: pl.DataFrame, entity_ids: np.ndarray, rng: np.random.G
                     date.dt.year()))
                 .otherwise(date.dt.strftime("%Y-%m-%d")))
     # The article drops in some registries: "Jefe de Oficina de Logística".
+    title = pl.col("position_title")
     title = pl.when(pl.lit(pl.Series(u[:, 4])) < 0.15).then(
-        pl.col("position_title").str.replace(r"^(Jef[ea]) de la ", "${1} de ")).otherwise(pl.col("position_title"))
+        title.str.replace(r"^(Jef[ea]) de la ", "${1} de ")).otherwise(title)
     noise = pl.lit(pl.Series(u[:, 5]))
     return rows.select(
         codigo_puesto=pl.format("{}-{}", pl.lit(pl.Series(entity_ids[rows["e"].to_numpy()])),
