@@ -16,7 +16,7 @@ from pipelines.sample.frame import build_frame
 from pipelines.sample.positions import body_mix, generate_chunk
 from pipelines.sample.readme import render
 
-DEFAULT_CHUNK_ROWS = 250_000
+DEFAULT_CHUNK_ROWS = 100_000
 
 
 def _blank_as_null(df: pl.DataFrame) -> pl.DataFrame:
