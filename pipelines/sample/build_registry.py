@@ -73,8 +73,8 @@ class Pattern:
 def load_patterns() -> list[Pattern]:
     with (SEEDS_DIR / "entity_classification_patterns.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    pats = [Pattern(int(r["order"]), r["source_scope"], re.compile(r["pattern"]), r["entity_classification"])
-            for r in rows]
+    pats = [Pattern(int(r["rule_order"]), r["source_scope"], re.compile(r["pattern"]),
+                    r["entity_classification"]) for r in rows]
     return sorted(pats, key=lambda p: p.order)
 
 
