@@ -42,7 +42,15 @@ def _guard(step: str, action):  # type: ignore[no-untyped-def]
 
 
 def _default_snapshot() -> Path:
-    return paths.raw_dir(paths.SAMPLE_SNAPSHOT)
+    """The embedded sample, generated on first use (deterministic, offline, ~1 s)."""
+    folder = paths.raw_dir(paths.SAMPLE_SNAPSHOT)
+    if not (folder / "positions.csv").exists():
+        from pipelines.console import progress
+        from pipelines.sample import generate_sample
+
+        with progress(f"Generating the embedded sample in {folder}"):
+            generate_sample(folder, snapshot_date=paths.SAMPLE_SNAPSHOT)
+    return folder
 
 
 def _ingest(snapshot_dir: Path, sheet: str | None):  # type: ignore[no-untyped-def]
@@ -89,6 +97,28 @@ def validate(
             typer.echo("Note: entity references are checked only when a whole snapshot is ingested.")
 
     _guard("validating", action)
+
+
+@app.command()
+def sample(
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: data/raw/2016-05-31).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, byte-identical files.")] = 20160531,
+    scale: Annotated[float, typer.Option("--scale", help="Multiply positions (127 ≈ 1.4 million rows).")] = 1.0,
+    snapshot_date: Annotated[str, typer.Option("--date", help="Snapshot date written in the files.")] =
+        paths.SAMPLE_SNAPSHOT,
+) -> None:
+    """Generate the synthetic sample: real entities, synthetic positions calibrated to SERVIR 2016."""
+
+    def action() -> None:
+        from pipelines.console import progress
+        from pipelines.sample import generate_sample
+
+        target = out or paths.raw_dir(snapshot_date)
+        with progress(f"Generating sample (seed {seed}, scale {scale:g}) in {target}"):
+            summary = generate_sample(target, seed=seed, scale=scale, snapshot_date=snapshot_date)
+        typer.echo(f"Wrote {summary}")
+
+    _guard("generating the sample", action)
 
 
 @app.command()
