@@ -191,6 +191,47 @@ def test_xlsx_with_two_title_rows_finds_header_on_row_3(snap: Path, entities_csv
     assert reason_of(out.quarantine["positions"], 5) == "out_of_range"
 
 
+def test_xlsx_blank_rows_keep_real_row_numbers(snap: Path, entities_csv: Path) -> None:
+    """Excel skips nothing: an empty row 1, a blank row between data rows and formatted empty rows
+    at the end must not shift header_row/source_row away from what the analyst sees."""
+    import xlsxwriter
+
+    path = snap / "positions.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    boxed = book.add_format({"border": 1})
+    sheet.write(1, 1, "Cuadro de puestos")                                   # row 2 (row 1 empty)
+    sheet.write_row(3, 0, ["position_id", "entity_id", "position_title"])    # row 4 (row 3 empty)
+    sheet.write_row(4, 0, ["P1", "E001", "Director General"])                # row 5
+    sheet.write_row(6, 0, ["P2", "E001", "Director de Planeamiento"])        # row 7 (row 6 blank)
+    sheet.write_row(7, 0, ["P3", "E999", "Director de Presupuesto"])         # row 8: unknown entity
+    for row in range(8, 12):                                                 # rows 9-12: formatted, empty
+        sheet.write_blank(row, 0, None, boxed)
+        sheet.write_string(row, 1, "  ")
+    book.close()
+
+    out = run_ingest(snap)
+    report = out.reports["positions.xlsx"]
+    assert report.header_row == 4
+    assert by_id(out.staging["positions"], "P1")["source_row"] == 5
+    assert by_id(out.staging["positions"], "P2")["source_row"] == 7
+    q = out.quarantine["positions"]
+    assert reason_of(q, 8) == "unknown_entity"
+    assert reason_of(q, 6) == "missing_required"  # the blank row in between: every row read is accounted for
+    assert (report.rows_read, report.rows_valid, report.rows_quarantined) == (4, 2, 2)  # trailing rows are not rows
+
+
+def test_xlsx_with_empty_sheet_stops(snap: Path, entities_csv: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(snap / "positions.xlsx"))
+    book.add_worksheet()
+    book.close()
+    with pytest.raises(UnreadableFileError) as info:
+        run_ingest(snap)
+    assert_stop_message(info.value, "positions.xlsx", "sheet is empty")
+
+
 # --- 6. missing required column -----------------------------------------------------------
 
 
