@@ -110,6 +110,7 @@ def _read_csv(path: Path) -> RawTable:
         raise UnreadableFileError(
             f"the CSV cannot be parsed with delimiter {delimiter!r}: {first_line}",
             "check that every line has the same number of fields and that quotes are balanced", path) from exc
+    frame = _drop_trailing_empty_rows(frame)
     return RawTable(frame, "csv", header_row=1, encoding=encoding, delimiter=delimiter)
 
 

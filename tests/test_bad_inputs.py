@@ -97,6 +97,19 @@ def test_header_only_entities_sends_every_position_to_unknown_entity(snap: Path)
     assert out.staging["positions"].height == 0
 
 
+def test_csv_blank_lines_trailing_are_not_rows_in_between_keep_row_numbers(snap: Path, entities_csv: Path) -> None:
+    path = write_csv(snap / "positions.csv", POSITION_HEADER, [position("P1")])  # row 2
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("\n")                                   # row 3: blank
+        handle.write(",".join(position("P2")) + "\n")        # row 4
+        handle.write(",,,,\n\n  \n\n")                        # trailing: delimiters only, blank lines
+    out = run_ingest(snap)
+    report = out.reports["positions.csv"]
+    assert (report.rows_read, report.rows_valid, report.rows_quarantined) == (3, 2, 1)
+    assert by_id(out.staging["positions"], "P2")["source_row"] == 4
+    assert reason_of(out.quarantine["positions"], 3) == "missing_required"
+
+
 # --- 3. semicolon delimiter ---------------------------------------------------------------
 
 
