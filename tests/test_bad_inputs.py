@@ -296,6 +296,31 @@ def test_duplicate_entity_ids_keep_the_first(snap: Path) -> None:
     assert out.reports["positions.csv"].rows_valid == 1  # E001 is still a known entity
 
 
+def test_duplicates_across_files_and_parquet_input_are_counted_per_file(snap: Path, entities_csv: Path) -> None:
+    write_csv(snap / "positions_a.csv", ["position_id", "entity_id", "position_title", "monthly_pay"], [
+        ["P1", "E001", "Director", "100"],
+        ["P2", "E001", "Director", "100"],
+    ])
+    pl.DataFrame({
+        "position_id": ["P2", "P3", "P4"],            # P2 already came in positions_a.csv (read first)
+        "entity_id": ["E001", "E001", "E002"],
+        "position_title": ["Otro", "Jefe", "Gerente"],
+        "monthly_pay": [1.5, -3.0, None],
+        "organizational_level": [2, 7, None],
+        "start_date": [date(2023, 6, 24), None, None],
+    }).write_parquet(snap / "positions_b.parquet")
+    out = run_ingest(snap)
+    a, b = out.reports["positions_a.csv"], out.reports["positions_b.parquet"]
+    assert (a.rows_read, a.rows_valid, a.rows_quarantined) == (2, 2, 0)
+    assert (b.rows_read, b.rows_valid, b.rows_quarantined) == (3, 1, 2)
+    q = out.quarantine["positions"].filter(pl.col("source_file") == "positions_b.parquet")
+    assert reason_of(q, 2) == "duplicate_key"
+    assert reason_of(q, 3) == "out_of_range"  # level 7 and pay -3: both out of range
+    p4 = by_id(out.staging["positions"], "P4")
+    assert (p4["source_file"], p4["source_row"], p4["entity_id"]) == ("positions_b.parquet", 4, "E002")
+    assert by_id(out.staging["positions"], "P2")["source_file"] == "positions_a.csv"
+
+
 # --- 8. unknown entity --------------------------------------------------------------------
 
 
