@@ -7,13 +7,14 @@ validation can quarantine the row, or warn, with the original value in hand.
 
 from __future__ import annotations
 
+import csv
 import os
 from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
-from pipelines.contract import COLUMNS, Column, fold, header_aliases, value_aliases
+from pipelines.contract import COLUMNS, CONTRACT_SEEDS, Column, fold, header_aliases, value_aliases
 from pipelines.errors import ContractError
 
 UNPARSED = "__unparsed__"
@@ -60,13 +61,20 @@ def require_columns(mapping: HeaderMapping, table: str, file: str) -> None:
     if not mapping.missing_required:
         return
     seen = ", ".join(f"{h} -> {c}" for h, c in mapping.recognized.items()) or "none"
-    accepted = {c: sorted(a for a, t in header_aliases(table).items() if t == c)
-                for c in mapping.missing_required}
+    accepted = {c: _header_spellings(table, c) for c in mapping.missing_required}
     hints = "; ".join(f"{c} (accepted headers: {', '.join(names)})" for c, names in accepted.items())
     raise ContractError(
         f"missing required {table} column(s): {', '.join(mapping.missing_required)}. "
         f"Columns recognized: {seen}",
         f"add a column for {hints}. Matching ignores case, accents, spaces and punctuation", file)
+
+
+def _header_spellings(table: str, column: str) -> list[str]:
+    """Headers an analyst can copy into the file: the contract name and the seed's aliases as written
+    (not their folded matching keys, which read like 'desccargoestructural')."""
+    with (CONTRACT_SEEDS / "column_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        aliases = [r["alias"] for r in csv.DictReader(handle) if r["table"] in (table, "*") and r["column"] == column]
+    return [column, *sorted(dict.fromkeys(aliases))]
 
 
 def _blank_to_null(expr: pl.Expr) -> pl.Expr:

@@ -110,13 +110,19 @@ def _read_csv(path: Path) -> RawTable:
         raise UnreadableFileError(
             f"the CSV cannot be parsed with delimiter {delimiter!r}: {first_line}",
             "check that every line has the same number of fields and that quotes are balanced", path) from exc
+    frame = _drop_trailing_empty_rows(frame)
     return RawTable(frame, "csv", header_row=1, encoding=encoding, delimiter=delimiter)
 
 
 def _read_excel(path: Path, table: str, sheet: str | None) -> RawTable:
     try:
         kwargs = {"sheet_name": sheet} if sheet else {"sheet_id": 1}
-        grid = pl.read_excel(path, has_header=False, infer_schema_length=0, **kwargs)
+        # Keep empty rows (leading and in-between) so a grid index is the sheet row minus one:
+        # header_row and source_row must match what the analyst sees in Excel.
+        grid = pl.read_excel(path, has_header=False, infer_schema_length=0, drop_empty_rows=False,
+                             read_options={"skip_rows": 0}, **kwargs)
+    except pl.exceptions.NoDataError:
+        grid = pl.DataFrame()  # an empty sheet: reported below
     except Exception as exc:  # fastexcel raises many types; all mean "not a readable workbook"
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         fix = (f"check that the sheet {sheet!r} exists" if sheet
@@ -132,7 +138,7 @@ def _read_excel(path: Path, table: str, sheet: str | None) -> RawTable:
             f"(no row names at least two {table} columns)",
             "make sure the sheet has a header row with the contract's column names", path)
     headers = _unique_headers(grid.row(header_index))
-    body = grid.slice(header_index + 1)
+    body = _drop_trailing_empty_rows(grid.slice(header_index + 1))
     body.columns = headers
     # Drop fully empty columns without a header (Excel's formatting leftovers).
     keep = [h for h in headers if not (h.startswith("column_") and body[h].null_count() == body.height)]
@@ -146,6 +152,16 @@ def _find_header_row(grid: pl.DataFrame, table: str) -> int | None:
         if sum(cell in known for cell in cells) >= 2:
             return index
     return None
+
+
+def _drop_trailing_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Blank lines after the last row (Excel formatting, trailing newlines) are not rows. Blank rows
+    in between are kept so every later row keeps its real row number."""
+    if frame.height == 0 or frame.width == 0:
+        return frame
+    filled = frame.select(pl.any_horizontal(pl.all().cast(pl.Utf8).str.strip_chars().fill_null("") != ""))
+    rows_with_data = filled.to_series().arg_true()
+    return frame.head(int(rows_with_data.max()) + 1 if rows_with_data.len() else 0)
 
 
 def _unique_headers(cells: tuple) -> list[str]:

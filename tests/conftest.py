@@ -1,0 +1,120 @@
+"""Helpers to build small snapshots on disk and to ingest them with the accounting checks.
+
+Every test that ingests goes through `run_ingest` / `run_validate`, which assert the contract's
+promise for each file: rows_read == rows_valid + rows_quarantined, and (for a snapshot) that the
+quarantine CSV holds exactly rows_quarantined rows for that file.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+SNAPSHOT = "2020-01-31"
+
+ENTITY_HEADER = ["entity_id", "entity_name", "government_level", "entity_classification"]
+ENTITY_ROWS = [
+    ["E001", "Ministerio de Economía y Finanzas", "national", "ministry"],
+    ["E002", "Gobierno Regional de Cusco", "regional", "regional_government_hq"],
+]
+POSITION_HEADER = ["position_id", "entity_id", "position_title", "organizational_level", "monthly_pay"]
+
+
+def position(pid: str, title: str = "Director General", entity: str = "E001", level: str = "2",
+             pay: str = "15000") -> list[str]:
+    return [pid, entity, title, level, pay]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",",
+              encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Outputs go to a tmp data dir; the salt is fixed so keys are reproducible in a test."""
+    root = tmp_path / "data"
+    monkeypatch.setenv("SERVIR_PM_DATA", str(root))
+    monkeypatch.setenv("SERVIR_PM_SALT", "test-salt")
+    return root
+
+
+@pytest.fixture
+def snap(data_root: Path) -> Path:
+    """An empty snapshot folder named like a date (the test writes the files)."""
+    folder = data_root / "raw" / SNAPSHOT
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def entities_csv(snap: Path) -> Path:
+    """A minimal valid entities file in the snapshot."""
+    return write_csv(snap / "entities.csv", ENTITY_HEADER, ENTITY_ROWS)
+
+
+@dataclass
+class Ingested:
+    result: object  # pipelines.ingest.SnapshotResult
+    staging: dict[str, pl.DataFrame]
+    quarantine: dict[str, pl.DataFrame]  # as read back from the quarantine CSV, all text
+    reports: dict[str, object]  # file name -> FileReport
+
+
+def assert_accounting(report) -> None:  # type: ignore[no-untyped-def]
+    assert report.rows_read == report.rows_valid + report.rows_quarantined, report
+    assert sum(report.quarantined_by_reason.values()) == report.rows_quarantined
+
+
+def read_quarantine(path: Path) -> pl.DataFrame:
+    if path.stat().st_size == 0:
+        return pl.DataFrame()
+    return pl.read_csv(path, infer_schema=False)
+
+
+def run_ingest(snapshot_dir: Path) -> Ingested:
+    from pipelines.ingest import ingest_snapshot
+
+    result = ingest_snapshot(snapshot_dir)
+    staging = {t: pl.read_parquet(result.staging_dir / f"{t}.parquet") for t in ("entities", "positions")}
+    quarantine = {t: read_quarantine(result.quarantine_dir / f"{t}.csv") for t in ("entities", "positions")}
+    reports = {}
+    for report in result.files:
+        assert_accounting(report)
+        name = Path(report.file).name
+        q = quarantine[report.table]
+        in_csv = q.filter(pl.col("source_file") == name).height if q.width else 0
+        assert in_csv == report.rows_quarantined, (name, in_csv, report.rows_quarantined)
+        in_staging = staging[report.table].filter(pl.col("source_file") == name).height
+        assert in_staging == report.rows_valid, (name, in_staging, report.rows_valid)
+        reports[name] = report
+    for table in ("entities", "positions"):
+        total_q = sum(r.rows_quarantined for r in result.files if r.table == table)
+        assert (quarantine[table].height if quarantine[table].width else 0) == total_q
+    return Ingested(result, staging, quarantine, reports)
+
+
+def run_validate(path: Path, table: str):  # type: ignore[no-untyped-def]
+    """`validate_file` with the accounting checks; returns (report, quarantined frame)."""
+    from pipelines.ingest import validate_file
+
+    report, quarantined = validate_file(path, table)
+    assert_accounting(report)
+    assert quarantined.height == report.rows_quarantined
+    return report, quarantined
+
+
+def reason_of(quarantine: pl.DataFrame, source_row: int) -> str:
+    """The reason_code of the quarantined row with this source_row (exactly one must exist)."""
+    hit = quarantine.filter(pl.col("source_row").cast(pl.Int64) == source_row)
+    assert hit.height == 1, f"expected one quarantined row at source_row {source_row}, got {hit.height}"
+    return hit["reason_code"][0]
