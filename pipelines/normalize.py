@@ -175,9 +175,9 @@ def pseudonymize(values: pl.Series) -> pl.Series:
     con = duckdb.connect()
     try:
         con.register("keys", keys)
-        out = con.execute(
-            "SELECT CASE WHEN k IS NULL OR k = '' THEN NULL ELSE left(sha256(? || '|' || k), 20) END AS key "
-            "FROM keys", [salt_value]).to_arrow_table()
+        out = con.sql(
+            "SELECT CASE WHEN k IS NULL OR k = '' THEN NULL ELSE left(sha256($salt || '|' || k), 20) END AS key "
+            "FROM keys", params={"salt": salt_value}).to_arrow_table()
     finally:
         con.close()
     return pl.from_arrow(out)["key"]

@@ -65,6 +65,14 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # A UTF-8 export with a few stray bytes must not be decoded whole as cp1252 (every accent
+    # would turn into 'Ã³'): when valid multi-byte characters outnumber the bad bytes, keep UTF-8
+    # and mark the bad bytes with U+FFFD, saying so in the encoding reported.
+    as_utf8 = data.decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd")
+    good_multibyte = sum(1 for ch in as_utf8 if ord(ch) > 127) - bad
+    if good_multibyte > bad:
+        return as_utf8, f"utf-8 ({bad} undecodable byte(s) replaced with \ufffd)"
     # Peruvian exports from Windows tools are usually cp1252; it is a superset of Latin-1
     # for printable text. Reject files where too much decodes to control characters.
     text = data.decode("cp1252", errors="replace")
@@ -93,6 +101,7 @@ def _read_csv(path: Path) -> RawTable:
     text, encoding = _decode(data, path)
     # Hand polars UTF-8 bytes: the original ones when they already are (no second copy).
     payload = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
+    # (cp1252 and repaired UTF-8 are re-encoded from the decoded text)
     if not text.strip():
         raise UnreadableFileError("the file holds only blank space",
                                   "export the registry again with its header row", path)

@@ -166,6 +166,17 @@ def test_cp1252_file_with_accented_spanish_headers(snap: Path, entities_csv: Pat
     assert p2["labor_regime"] == "dl276"
 
 
+def test_utf8_file_with_one_stray_byte_keeps_its_accents(snap: Path, entities_csv: Path) -> None:
+    path = snap / "positions.csv"
+    write_csv(path, POSITION_HEADER, [position("P1", title="Dirección de Línea"), position("P2", title="Jefe X")])
+    path.write_bytes(path.read_bytes().replace(b"Jefe X", b"Jefe \xff"))  # one byte no encoding explains
+    out = run_ingest(snap)
+    assert out.reports["positions.csv"].encoding.startswith("utf-8 (1 undecodable byte")
+    # Decoding the whole file as cp1252 would have produced 'DirecciÃ³n de LÃ\xadnea'.
+    assert by_id(out.staging["positions"], "P1")["position_title"] == "Dirección de Línea"
+    assert by_id(out.staging["positions"], "P2")["position_title"] == "Jefe \ufffd"
+
+
 def test_utf8_with_bom_header_is_recognized(snap: Path, entities_csv: Path) -> None:
     path = snap / "positions.csv"
     write_csv(path, POSITION_HEADER, [position("P1")])
