@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         ("dbt start-up (dbt --version, subprocess)", startup),
         ("dbt parse (--no-partial-parse, subprocess)", parse),
         (build_label, result.dbt_seconds),
+        ("  of which dbt execution (seeds, models, tests)", result.dbt_execution_seconds),
         (f"build(): export of {len(result.files)} files", result.export_seconds),
         ("build() total", total),
     ]
