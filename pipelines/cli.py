@@ -128,11 +128,32 @@ def ingest(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
     _guard("ingesting", lambda: _ingest(target, sheet))
 
 
+def _build(snapshot: str | None):  # type: ignore[no-untyped-def]
+    from pipelines.build import build as run_build
+    from pipelines.console import progress
+
+    with progress(f"Building marts for {snapshot or 'every staged snapshot'} (dbt)"):
+        result = run_build(snapshot)
+    typer.echo(f"dbt {result.dbt_seconds:.1f} s (of which SQL and tests {result.dbt_execution_seconds:.1f} s), "
+               f"export {result.export_seconds:.1f} s; {len(result.files)} files in "
+               f"{', '.join(str(paths.marts_dir(s)) for s in result.snapshots)}")
+    return result
+
+
+@app.command()
+def build(snapshot: Annotated[str | None, typer.Argument(
+        help="Snapshot name, e.g. 2016-05-31 (default: every staged snapshot).", show_default=False)] = None,
+) -> None:
+    """Classify every position (dbt) and export the marts to data/marts/<snapshot>/."""
+    _guard("building", lambda: _build(snapshot))
+
+
 @app.command()
 def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
-    """Ingest a snapshot, then build the marts (default: the embedded sample)."""
+    """Ingest a snapshot, then build its marts (default: the embedded sample)."""
     target = snapshot_dir or _default_snapshot()
-    _guard("ingesting", lambda: _ingest(target, sheet))
+    result = _guard("ingesting", lambda: _ingest(target, sheet))
+    _guard("building", lambda: _build(result.snapshot))
 
 
 def _set_env_default(name: str, value: str) -> None:

@@ -230,7 +230,7 @@ def _staging_frame(valid: pl.DataFrame, table: str) -> pl.DataFrame:
 def _swap_in(built: Path, final: Path) -> None:
     """Replace `final` with `built` with the shortest possible window of absence."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.with_name(f".old-{final.name}")
+    old = built.with_name(f"old-{built.name}")
     if old.exists():
         shutil.rmtree(old)
     if final.exists():
@@ -283,8 +283,9 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
     t0 = time.perf_counter()
     step("writing staging, quarantine and manifest")
     staging_final, quarantine_final = paths.staging_dir(snapshot), paths.quarantine_dir(snapshot)
-    staging_tmp = staging_final.with_name(f".tmp-{snapshot}")
-    quarantine_tmp = quarantine_final.with_name(f".tmp-{snapshot}")
+    # Built outside data/staging so dbt's `staging/*/` glob never sees a half-written snapshot.
+    work = paths.data_dir() / ".work"
+    staging_tmp, quarantine_tmp = work / f"staging-{snapshot}", work / f"quarantine-{snapshot}"
     for tmp in (staging_tmp, quarantine_tmp):
         if tmp.exists():
             shutil.rmtree(tmp)

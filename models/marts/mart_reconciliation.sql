@@ -102,8 +102,10 @@ management as (
     from classified as m
     left join {{ ref('body_type_groups') }} as bg
         on bg.body_type = m.body_type
+    -- Graph 6 counts the regional governments' *central headquarters*: each unit is grouped by its
+    -- own registry classification, not the parent's it inherits for the rules under A2.
     left join {{ ref('entity_classifications') }} as ec
-        on ec.entity_classification = m.effective_entity_classification
+        on ec.entity_classification = m.entity_classification
     where m.is_management_position
 ),
 
@@ -257,6 +259,8 @@ select
     coalesce(
         case tolerance_type
             when 'relative' then abs(computed_value - published_value) / nullif(abs(published_value), 0)
+            -- A published lower bound ("more than 70%") is met by any value above it.
+            when 'at_least' then greatest(published_value - computed_value, 0)
             else abs(computed_value - published_value)
         end <= tolerance + 1e-9,
         false
