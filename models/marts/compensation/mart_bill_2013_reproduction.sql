@@ -73,6 +73,7 @@ select
     c.computed_from,
     p.printed_value,
     c.computed_value,
+    round(c.computed_value, 2) as computed_value_2dp,
     p.printed_value - c.computed_value as difference,
     c.tolerance,
     abs(p.printed_value - c.computed_value) <= c.tolerance + 1e-9 as is_consistent,
