@@ -8,8 +8,13 @@
 -- Rounding tolerance: the inputs are printed rounded to S/ 1 million (true value within +-0.5),
 -- so a derived figure may differ from its exact computation by sum(0.5 x |d figure / d input|)
 -- plus 0.5 for its own rounding. A printed figure within tolerance is_consistent; outside it is a
--- finding about the bill, not about this pipeline.
-with inputs as (
+-- finding about the bill, not about this pipeline. The figures do not depend on the registry; they
+-- are repeated for every snapshot so that each snapshot's export carries them.
+with snapshots as (
+    select distinct snapshot, snapshot_date from {{ ref('int_compensation_positions') }}
+),
+
+inputs as (
     select
         *,
         (monthly_payments_base + gratificaciones_added + cts_added) / monthly_payments_base as cost_factor
@@ -68,6 +73,8 @@ computed as (
 )
 
 select
+    s.snapshot,
+    s.snapshot_date,
     c.check_id,
     c.figure_id,
     c.computed_from,
@@ -87,3 +94,4 @@ select
 from computed as c
 inner join printed as p
     on p.figure_id = c.figure_id
+cross join snapshots as s
