@@ -12,7 +12,8 @@ from pathlib import Path
 import polars as pl
 
 _FORMULA_START = r"^[=+\-@\t\r]"
-_PLAIN_NUMBER = r"^[+\-]?\d[\d.,\s]*$"
+# A signed number is data, not a formula; "+51 999" (a space) is not a plain number.
+_PLAIN_NUMBER = r"^[+\-]?\d+([.,]\d+)*$"
 
 
 def neutralize(frame: pl.DataFrame) -> pl.DataFrame:

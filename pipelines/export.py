@@ -1,6 +1,7 @@
 """Export every mart of the warehouse, per snapshot, to data/marts/<snapshot>/.
 
-<mart>.parquet and <mart>.csv per mart, plus marts.xlsx with one sheet per mart. Identical inputs
+<mart>.parquet (internal: every value) and <mart>.csv (published: cells of fewer than 5 people
+suppressed, formulas defused) per mart, plus marts.xlsx (published) with one sheet per mart. Identical inputs
 give byte-identical files: rows are sorted on every column, and nothing time-dependent is written
 (the workbook's creation date is pinned).
 """
@@ -16,23 +17,18 @@ import duckdb
 import polars as pl
 
 from pipelines import paths
+from pipelines.csv_safety import neutralize
+from pipelines.disclosure import suppress
 from pipelines.errors import BuildError
 
 MART_PREFIX = "mart_"
-# Text starting with one of these is a formula to a spreadsheet (CSV/formula injection, OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Pinned so that the xlsx bytes do not change from run to run.
 WORKBOOK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-def neutralize_formulas(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text that a spreadsheet would run as a formula with a quote (the value stays readable)."""
-    pattern = "^[" + "".join("\\" + c if c in "-+" else c for c in FORMULA_PREFIXES) + "]"
-    text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns(
-        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in text_columns
-    )
+def publishable(frame: pl.DataFrame, mart: str) -> pl.DataFrame:
+    """What may leave the building: small cells suppressed (seeds/publication), formulas defused."""
+    return neutralize(suppress(frame, mart))
 
 
 def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -78,7 +74,9 @@ def _write_snapshot(snapshot: str, frames: dict[str, pl.DataFrame]) -> list[Path
     staging.mkdir(parents=True)
     for mart, frame in frames.items():
         frame.write_parquet(staging / f"{mart}.parquet")
-        neutralize_formulas(frame).write_csv(staging / f"{mart}.csv")
+        # Parquet is the internal table (every value, for analysts and notebooks); the CSV and the
+        # workbook are what gets shared, so they carry disclosure control.
+        publishable(frame, mart).write_csv(staging / f"{mart}.csv")
     _write_workbook(staging / "marts.xlsx", frames)
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)
@@ -93,6 +91,6 @@ def _write_workbook(path: Path, frames: dict[str, pl.DataFrame]) -> None:
     workbook.set_properties({"created": WORKBOOK_DATE.replace(tzinfo=None)})
     try:
         for mart, frame in frames.items():
-            neutralize_formulas(frame).write_excel(workbook=workbook, worksheet=mart[:31], autofit=False)
+            publishable(frame, mart).write_excel(workbook=workbook, worksheet=mart[:31], autofit=False)
     finally:
         workbook.close()

@@ -184,8 +184,13 @@ def test_suppress_rejects_unknown_marts_and_missing_columns() -> None:
 
 
 def test_every_rule_fits_its_built_mart(warehouse: duckdb.DuckDBPyConnection) -> None:
-    assert set(COMPENSATION_MARTS + CLASSIFICATION_MARTS) == set(disclosure.marts_with_rules())
-    for mart in disclosure.marts_with_rules():
+    # Every mart this (partial) build makes has a reviewed rule; test_build's full export would
+    # raise for any mart without one.
+    built = frame(warehouse, "select table_name from information_schema.tables "
+                             "where starts_with(table_name, 'mart_')")["table_name"].to_list()
+    assert set(COMPENSATION_MARTS + CLASSIFICATION_MARTS) <= set(built)
+    assert set(built) <= set(disclosure.marts_with_rules())
+    for mart in built:
         published = disclosure.suppress(frame(warehouse, f"select * from {mart}"), mart)
         assert "is_suppressed" in published.columns
     # The fixture's whole benchmark list is under 5 people per row: pay blanked, flags kept.

@@ -7,7 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import export, marts
+from pipelines import marts
+from pipelines.csv_safety import neutralize
 
 
 @pytest.fixture
@@ -39,6 +40,6 @@ def test_unknown_mart_names_what_exists(exported: Path) -> None:
 
 def test_neutralize_formulas_only_touches_text_starting_a_formula() -> None:
     frame = pl.DataFrame({"t": ["=1+1", "+51 999", "-x", "@SUM(A1)", "ok", None], "n": [-1, 2, 3, 4, 5, 6]})
-    out = export.neutralize_formulas(frame)
+    out = neutralize(frame)
     assert out["t"].to_list() == ["'=1+1", "'+51 999", "'-x", "'@SUM(A1)", "ok", None]
     assert out["n"].to_list() == frame["n"].to_list()
