@@ -1,0 +1,255 @@
+{#-
+    Classify every management position into a servant group (PO, PM, CA, not_determined, excluded),
+    a role (PS, S, OS; PM only) and Top Public Management (TPM), reading every rule from seeds:
+
+      classification_outcomes (applies = before_rules), lowest precedence first
+        -> classification_rules (SERVIR Tables 7/8/15/16, one row per cell)
+        -> classification_outcomes (applies = after_rules), lowest precedence first
+      tpm_rules (Table 11) for positions that ended up PM.
+
+    The first matching candidate decides. The SQL below only knows how to *match* a row (which
+    columns are keys, what "missing" means); which cell says what lives in the seeds.
+
+    The three assumption flags are arguments, not vars, so one run can classify the same positions
+    with an assumption switched off (int_assumption_scenarios) and compare.
+-#}
+{% macro classify_positions(assume_a1, assume_a2, assume_a3) %}
+with
+
+assumption_flags as (
+    select *
+    from (values ('A1', {{ assume_a1 }}), ('A2', {{ assume_a2 }}), ('A3', {{ assume_a3 }}))
+        as t (assumption, is_on)
+),
+
+positions as (select * from {{ ref('stg_registry__positions') }}),
+
+entities as (select * from {{ ref('stg_registry__entities') }}),
+
+classes as (select * from {{ ref('entity_classifications') }}),
+
+body_groups as (select * from {{ ref('body_type_groups') }}),
+
+outcomes as (select * from {{ ref('classification_outcomes') }}),
+
+rules as (select * from {{ ref('classification_rules') }}),
+
+tpm as (select * from {{ ref('tpm_rules') }}),
+
+-- A2: a type-B unit (flagged, or classified as program/project/decentralized body) with a parent in
+-- the same snapshot is classified with the parent's classification.
+entities_with_parent as (
+    select
+        e.*,
+        coalesce(e.is_type_b, false) or coalesce(own.is_type_b_class, false) as is_type_b_unit,
+        parent.entity_classification as parent_entity_classification
+    from entities as e
+    left join classes as own
+        on own.entity_classification = e.entity_classification
+    left join entities as parent
+        on parent.snapshot = e.snapshot
+        and parent.entity_id = e.parent_entity_id
+),
+
+entities_effective as (
+    select
+        *,
+        ({{ assume_a2 }} and is_type_b_unit and parent_entity_classification is not null) as inherits_parent,
+        case
+            when {{ assume_a2 }} and is_type_b_unit and parent_entity_classification is not null
+                then parent_entity_classification
+            else entity_classification
+        end as effective_entity_classification
+    from entities_with_parent
+),
+
+-- Each classification's rules live in one government level's table (the Metropolitan Municipality
+-- of Lima is in the regional Table 8 whatever level the registry gives it): look up and report there.
+entities_keyed as (
+    select
+        ee.*,
+        coalesce(c.rules_government_level, ee.government_level) as effective_government_level
+    from entities_effective as ee
+    left join classes as c
+        on c.entity_classification = ee.effective_entity_classification
+),
+
+positions_keyed as (
+    select
+        p.snapshot || '/' || p.position_id as position_key,
+        p.*,
+        e.entity_name,
+        e.government_level,
+        e.entity_classification,
+        e.sector,
+        e.department,
+        e.parent_entity_id,
+        e.tpm_annex_09,
+        e.total_positions,
+        e.budget_pia,
+        e.is_type_b_unit,
+        coalesce(e.inherits_parent, false) as inherits_parent,
+        e.effective_entity_classification,
+        e.effective_government_level,
+        -- A1 (and any future body-type assumption): the seed names the assumption and the group
+        -- to use when it is switched off.
+        case
+            when bg.assumption is not null and not coalesce(f.is_on, false) then bg.body_group_if_assumption_off
+            else bg.body_group
+        end as body_group,
+        case when bg.assumption is not null and f.is_on then bg.assumption end as body_group_assumption
+    from positions as p
+    left join entities_keyed as e
+        on e.snapshot = p.snapshot
+        and e.entity_id = p.entity_id
+    left join body_groups as bg
+        on bg.body_type = p.body_type
+    left join assumption_flags as f
+        on f.assumption = bg.assumption
+),
+
+outcome_matches as (
+    select
+        k.position_key,
+        o.rule_key,
+        'classification_outcomes' as rule_source,
+        o.servant_group,
+        cast(null as varchar) as role,
+        o.reason,
+        cast(null as varchar) as rule_assumption,
+        cast(null as varchar) as rule_assumption_state,
+        case when o.applies = 'before_rules' then 1 else 3 end as stage,
+        o.precedence
+    from positions_keyed as k
+    inner join outcomes as o
+        on (o.match_entity_classification is null
+            or o.match_entity_classification = k.effective_entity_classification)
+        and (o.match_body_group is null or o.match_body_group = k.body_group)
+        and (o.match_min_organizational_level is null
+            or k.organizational_level >= o.match_min_organizational_level)
+        and (o.match_missing is null
+            or (o.match_missing = 'entity_classification' and k.effective_entity_classification is null)
+            or (o.match_missing = 'organizational_level' and k.organizational_level is null)
+            or (o.match_missing = 'body_type' and k.body_type is null))
+),
+
+rule_matches as (
+    select
+        k.position_key,
+        r.rule_key,
+        'classification_rules' as rule_source,
+        r.servant_group,
+        r.role,
+        cast(null as varchar) as reason,
+        r.assumption as rule_assumption,
+        r.assumption_state as rule_assumption_state,
+        2 as stage,
+        0 as precedence
+    from positions_keyed as k
+    inner join rules as r
+        on r.government_level = k.effective_government_level
+        and r.entity_classification = k.effective_entity_classification
+        and r.organizational_level = k.organizational_level
+        and r.body_group = k.body_group
+    left join assumption_flags as f
+        on f.assumption = r.assumption
+    -- A rule row tied to an assumption holds only in the state (on/off) it names.
+    where r.assumption is null or (r.assumption_state = 'on') = coalesce(f.is_on, false)
+),
+
+decided as (
+    select *
+    from (
+        select * from outcome_matches
+        union all
+        select * from rule_matches
+    )
+    qualify row_number() over (partition by position_key order by stage, precedence, rule_key) = 1
+),
+
+tpm_matches as (
+    select
+        k.position_key,
+        t.tpm_rule,
+        t.rule_key as tpm_rule_key
+    from positions_keyed as k
+    inner join decided as d
+        on d.position_key = k.position_key
+    inner join tpm as t
+        on d.servant_group = 'PM'
+        and t.government_level = k.effective_government_level
+        and t.entity_classification = k.effective_entity_classification
+        and t.organizational_level = k.organizational_level
+        and (not t.requires_annex_09 or coalesce(k.tpm_annex_09, false))
+        and (t.applies_to_type_b or not coalesce(k.is_type_b_unit, false))
+        -- Rule 3: "whatever the exact name": accent/case/punctuation-insensitive substring of the
+        -- title or the unit name.
+        and (t.title_pattern is null
+            or (length({{ fold_text('t.title_pattern') }}) > 0
+                and position({{ fold_text('t.title_pattern') }}
+                    in {{ fold_text("coalesce(k.position_title, '') || ' ' || coalesce(k.unit_name, '')") }}) > 0))
+    qualify row_number() over (partition by k.position_key order by t.tpm_rule, t.rule_key) = 1
+)
+
+select
+    k.position_key,
+    k.snapshot,
+    k.snapshot_date,
+    k.position_id,
+    k.entity_id,
+    k.entity_name,
+    k.parent_entity_id,
+    coalesce(k.is_type_b_unit, false) as is_type_b_unit,
+    k.government_level,
+    k.entity_classification,
+    k.effective_government_level,
+    k.effective_entity_classification,
+    k.sector,
+    k.department,
+    k.tpm_annex_09,
+    k.total_positions,
+    k.budget_pia,
+    k.organizational_level,
+    k.body_type,
+    k.body_group,
+    d.servant_group,
+    d.role,
+    d.rule_key,
+    d.rule_source,
+    case when d.servant_group = 'not_determined' then d.reason end as not_determined_reason,
+    d.reason as outcome_reason,
+    coalesce(k.effective_government_level, '?') || ' | ' || coalesce(k.effective_entity_classification, '?')
+        || ' | ' || coalesce(cast(k.organizational_level as varchar), '?') || ' | '
+        || coalesce(k.body_group, '?') as rule_lookup_key,
+    tm.tpm_rule_key is not null as is_tpm,
+    tm.tpm_rule,
+    tm.tpm_rule_key,
+    -- Which assumptions decided this position (RULES.md §3): A1 only when a table cell was read
+    -- with the assumed body group, A2 when the parent's classification was used, A3 when the cell
+    -- read is the one the assumption chooses.
+    nullif(concat_ws(',',
+        case when d.rule_source = 'classification_rules' then k.body_group_assumption end,
+        case when k.inherits_parent then 'A2' end,
+        case when d.rule_assumption_state = 'on' then d.rule_assumption end
+    ), '') as assumptions_applied,
+    k.position_title,
+    k.unit_name,
+    k.appointment_type,
+    k.labor_regime,
+    k.monthly_pay,
+    k.reports_to,
+    k.function_type,
+    k.direct_reports,
+    k.indirect_reports,
+    k.occupant_key,
+    k.sex,
+    k.start_date,
+    k.is_prioritized,
+    k.source_file,
+    k.source_row
+from positions_keyed as k
+inner join decided as d
+    on d.position_key = k.position_key
+left join tpm_matches as tm
+    on tm.position_key = k.position_key
+{% endmacro %}

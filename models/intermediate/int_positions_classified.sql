@@ -1,0 +1,3 @@
+-- Every management position of every snapshot, classified once with the project's assumption
+-- switches (vars assume_a1/a2/a3). All the logic is in macros/classify_positions.sql.
+{{ classify_positions(flag('assume_a1'), flag('assume_a2'), flag('assume_a3')) }}

@@ -1,0 +1,76 @@
+-- What did each assumption (RULES.md §3) change? For each assumption, the positions whose servant
+-- group, role or TPM status differs between this build and the same build with only that
+-- assumption switched off: from = without the assumption, to = this build.
+-- Every snapshot x assumption has at least one row (positions_moved = 0, from/to empty, if none moved).
+with build as (
+    select * from {{ ref('int_positions_classified') }}
+),
+
+scenarios as (
+    select * from {{ ref('int_assumption_scenarios') }}
+),
+
+assumptions as (
+    select assumption, var_name, description from {{ ref('assumptions') }}
+),
+
+snapshots as (
+    select distinct snapshot, snapshot_date from build
+),
+
+touched as (
+    -- Positions the assumption decided in this build (int_positions_classified.assumptions_applied).
+    select b.snapshot, a.assumption, count(*) as positions_touched
+    from build as b
+    inner join assumptions as a
+        on list_contains(string_split(coalesce(b.assumptions_applied, ''), ','), a.assumption)
+    group by all
+),
+
+moves as (
+    select
+        b.snapshot,
+        s.assumption,
+        s.servant_group as from_servant_group,
+        s.role as from_role,
+        s.is_tpm as from_is_tpm,
+        b.servant_group as to_servant_group,
+        b.role as to_role,
+        b.is_tpm as to_is_tpm,
+        count(*) as positions_moved
+    from scenarios as s
+    inner join build as b
+        on b.position_key = s.position_key
+    where s.servant_group is distinct from b.servant_group
+        or s.role is distinct from b.role
+        or s.is_tpm is distinct from b.is_tpm
+    group by all
+)
+
+select
+    sn.snapshot,
+    sn.snapshot_date,
+    a.assumption,
+    a.description,
+    a.var_name,
+    {%- set flags = {'A1': flag('assume_a1'), 'A2': flag('assume_a2'), 'A3': flag('assume_a3')} %}
+    a.assumption in ({{ "'" ~ (flags | dictsort | selectattr(1) | map(attribute=0) | join("', '")) ~ "'" }})
+        as assumption_on,
+    coalesce(t.positions_touched, 0) as positions_touched,
+    m.from_servant_group,
+    m.from_role,
+    m.from_is_tpm,
+    m.to_servant_group,
+    m.to_role,
+    m.to_is_tpm,
+    coalesce(m.positions_moved, 0) as positions_moved,
+    cast(sum(coalesce(m.positions_moved, 0)) over (partition by sn.snapshot, a.assumption) as bigint)
+        as assumption_positions_moved
+from snapshots as sn
+cross join assumptions as a
+left join touched as t
+    on t.snapshot = sn.snapshot
+    and t.assumption = a.assumption
+left join moves as m
+    on m.snapshot = sn.snapshot
+    and m.assumption = a.assumption

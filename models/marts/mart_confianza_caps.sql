@@ -1,0 +1,80 @@
+-- Per entity: are appointed (confianza) servants within the legal caps? (RULES.md §5)
+-- 1. appointed PM <= 20% of the entity's PM positions;
+-- 2. all appointed positions <= 5% of the entity's total positions, bounded to [2, 50].
+-- The registry holds management positions only, so "all appointed positions" counts appointed
+-- management positions: a lower bound of the entity's appointed servants.
+with parameters as (
+    select
+        max(value) filter (where parameter = 'pm_appointed_max_share') as pm_cap_share,
+        max(value) filter (where parameter = 'entity_appointed_max_share') as entity_cap_share,
+        max(value) filter (where parameter = 'entity_appointed_min') as entity_cap_min,
+        max(value) filter (where parameter = 'entity_appointed_max') as entity_cap_max
+    from {{ ref('confianza_cap_parameters') }}
+),
+
+positions as (
+    select
+        snapshot,
+        entity_id,
+        count(*) as management_positions,
+        count(*) filter (where servant_group = 'PM') as pm_positions,
+        count(*) filter (where servant_group = 'PM' and appointment_type = 'appointed') as appointed_pm,
+        count(*) filter (where appointment_type = 'appointed') as appointed_positions
+    from {{ ref('int_positions_classified') }}
+    group by all
+),
+
+entities as (
+    select * from {{ ref('stg_registry__entities') }}
+),
+
+counted as (
+    select
+        e.snapshot,
+        e.snapshot_date,
+        e.entity_id,
+        e.entity_name,
+        e.government_level,
+        e.entity_classification,
+        e.parent_entity_id,
+        e.sector,
+        e.total_positions,
+        coalesce(p.management_positions, 0) as management_positions,
+        coalesce(p.pm_positions, 0) as pm_positions,
+        coalesce(p.appointed_pm, 0) as appointed_pm,
+        coalesce(p.appointed_positions, 0) as appointed_positions,
+        k.*
+    from entities as e
+    left join positions as p
+        on p.snapshot = e.snapshot
+        and p.entity_id = e.entity_id
+    cross join parameters as k
+)
+
+select
+    snapshot,
+    snapshot_date,
+    entity_id,
+    entity_name,
+    government_level,
+    entity_classification,
+    parent_entity_id,
+    sector,
+    management_positions,
+    pm_positions,
+    appointed_pm,
+    appointed_pm / nullif(pm_positions, 0) as appointed_pm_share,
+    pm_cap_share,
+    -- Largest whole number of appointed PM within the share (breach <=> appointed_pm above it).
+    cast(floor(pm_cap_share * pm_positions + 1e-9) as bigint) as pm_cap_max_appointed,
+    appointed_pm > floor(pm_cap_share * pm_positions + 1e-9) as pm_cap_breach,
+    appointed_positions,
+    total_positions,
+    entity_cap_share,
+    cast(least(entity_cap_max, greatest(entity_cap_min, floor(entity_cap_share * total_positions + 1e-9)))
+        as bigint) as entity_cap_max_appointed,
+    -- Null when the registry gives no total_positions: the cap cannot be checked.
+    appointed_positions
+        > least(entity_cap_max, greatest(entity_cap_min, floor(entity_cap_share * total_positions + 1e-9)))
+        as entity_cap_breach
+from counted

@@ -1,0 +1,16 @@
+-- How do public managers split into the three roles of the institutional-management job family
+-- (PS political-strategic, S strategic, OS operational-strategic; Tables 15/16), by government
+-- level, sector and (effective) entity classification?
+select
+    snapshot,
+    snapshot_date,
+    effective_government_level as government_level,
+    sector,
+    effective_entity_classification as entity_classification,
+    role,
+    count(*) as positions,
+    count(*) filter (where is_tpm) as tpm_positions,
+    count(*) filter (where appointment_type = 'appointed') as appointed_positions
+from {{ ref('int_positions_classified') }}
+where servant_group = 'PM'
+group by all

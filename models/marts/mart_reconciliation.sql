@@ -1,0 +1,266 @@
+-- Do our figures match what SERVIR published? Every computed figure with a published counterpart
+-- (reconciliation_checks -> reference_figures), with difference, relative difference, tolerance
+-- and whether it is within it; plus the published figures' own arithmetic (reference_identities),
+-- reported as source findings (e.g. Table 12 prints a TPM total of 946 although 834 + 177 = 1,011).
+--
+-- Definitions: a management position is a national or regional position that is neither PO nor
+-- excluded (SERVIR did not count heads who are public officers, ch.I footnote 21); government
+-- levels are the effective ones (Lima is regional); entity counts come from the entities file.
+with classified as (
+    select
+        *,
+        servant_group not in ('PO', 'excluded') as is_management_position
+    from {{ ref('int_positions_classified') }}
+    where effective_government_level in ('national', 'regional')
+),
+
+snapshots as (
+    select distinct snapshot from {{ ref('int_positions_classified') }}
+),
+
+checks as (select * from {{ ref('reconciliation_checks') }}),
+
+figures as (select * from {{ ref('reference_figures') }}),
+
+-- Scalar metrics for each level and for national + regional (scope 'total').
+scalar_metrics as (
+    select
+        snapshot,
+        coalesce(effective_government_level, 'total') as scope,
+        count(*) filter (where is_management_position)::double as mgmt_positions,
+        count(*) filter (where servant_group = 'PO')::double as officers,
+        count(*) filter (where servant_group = 'PM')::double as pm,
+        count(*) filter (where servant_group = 'CA')::double as career_heads,
+        count(*) filter (where servant_group = 'PM' and is_tpm)::double as tpm,
+        count(*) filter (where servant_group = 'PM' and not is_tpm)::double as pm_not_tpm,
+        count(*) filter (where is_management_position and organizational_level >= 4)::double
+            as level4_positions,
+        count(*) filter (where is_management_position and body_type = 'senior_management'
+            and effective_entity_classification is distinct from 'ministry')::double as senior_mgmt_non_ministry,
+        count(*) filter (where is_management_position and organizational_level in (2, 3))
+            / nullif(count(*) filter (where is_management_position), 0) as share_levels_2_3,
+        count(*) filter (where is_management_position and organizational_level = 3)
+            / nullif(count(*) filter (where is_management_position and organizational_level = 2), 0)
+            as ratio_level3_to_level2,
+        count(*) filter (where is_management_position and appointment_type = 'appointed')
+            / nullif(count(*) filter (where is_management_position), 0) as share_appointed,
+        count(*) filter (where servant_group = 'PM' and is_tpm)
+            / nullif(count(*) filter (where servant_group = 'PM'), 0) as tpm_share_of_pm
+    from classified
+    group by grouping sets ((snapshot, effective_government_level), (snapshot))
+),
+
+scalar_long as (
+    unpivot scalar_metrics
+    on columns(* exclude (snapshot, scope))
+    into name metric value computed_value
+),
+
+tpm_share_national as (
+    select
+        snapshot,
+        'tpm_share_national' as metric,
+        'total' as scope,
+        count(*) filter (where effective_government_level = 'national')
+            / nullif(count(*), 0) as computed_value
+    from classified
+    where servant_group = 'PM' and is_tpm
+    group by snapshot
+),
+
+entity_levels as (
+    select
+        e.snapshot,
+        coalesce(c.rules_government_level, e.government_level) as government_level,
+        coalesce(e.is_type_b, false) or coalesce(c.is_type_b_class, false) as is_type_b_unit
+    from {{ ref('stg_registry__entities') }} as e
+    left join {{ ref('entity_classifications') }} as c
+        on c.entity_classification = e.entity_classification
+),
+
+entity_metrics as (
+    select
+        snapshot,
+        coalesce(government_level, 'total') as scope,
+        count(*) filter (where not is_type_b_unit)::double as entities,
+        count(*) filter (where is_type_b_unit)::double as type_b_units
+    from entity_levels
+    where government_level in ('national', 'regional')
+    group by grouping sets ((snapshot, government_level), (snapshot))
+),
+
+entity_long as (
+    unpivot entity_metrics
+    on entities, type_b_units
+    into name metric value computed_value
+),
+
+-- Parameterised shares of management positions (national + regional): by body category (Graph 5),
+-- entity group (Graph 6) and sector (Graph 7; the check's parameter is the sector as MEF writes it).
+management as (
+    select m.*, bg.graph5_category, ec.graph6_group
+    from classified as m
+    left join {{ ref('body_type_groups') }} as bg
+        on bg.body_type = m.body_type
+    left join {{ ref('entity_classifications') }} as ec
+        on ec.entity_classification = m.effective_entity_classification
+    where m.is_management_position
+),
+
+parameter_counts as (
+    select
+        s.snapshot,
+        c.metric,
+        c.scope,
+        c.parameter,
+        count(m.position_key) as management_positions,
+        count(m.position_key) filter (where m.sector is not null) as with_sector,
+        count(m.position_key) filter (where m.graph5_category = c.parameter) as in_body_category,
+        count(m.position_key) filter (where m.graph6_group = c.parameter) as in_entity_group,
+        count(m.position_key) filter (
+            where {{ fold_text("regexp_replace(m.sector, '^[0-9\\s.\\-]+', '')") }}
+                = {{ fold_text('c.parameter') }}) as in_sector
+    from snapshots as s
+    cross join checks as c
+    left join management as m
+        on m.snapshot = s.snapshot
+    where c.metric in ('share_body', 'share_group', 'share_sector')
+    group by s.snapshot, c.metric, c.scope, c.parameter
+),
+
+parameter_shares as (
+    select
+        snapshot,
+        metric,
+        scope,
+        parameter,
+        case metric
+            when 'share_body' then in_body_category / nullif(management_positions, 0)
+            when 'share_group' then in_entity_group / nullif(management_positions, 0)
+            when 'share_sector' then in_sector / nullif(with_sector, 0)
+        end as computed_value
+    from parameter_counts
+),
+
+computed as (
+    select snapshot, metric, scope, cast(null as varchar) as parameter, computed_value from scalar_long
+    union all
+    select snapshot, metric, scope, null, computed_value from tpm_share_national
+    union all
+    select snapshot, metric, scope, null, computed_value from entity_long
+    union all
+    select snapshot, metric, scope, parameter, computed_value from parameter_shares
+),
+
+published_vs_computed as (
+    select
+        s.snapshot,
+        'published_vs_computed' as check_type,
+        c.figure_id as check_id,
+        c.figure_id,
+        f.description,
+        c.metric,
+        c.scope,
+        c.parameter,
+        f.value as published_value,
+        m.computed_value,
+        c.tolerance_type,
+        c.tolerance,
+        f.source,
+        concat_ws(' | ', nullif(f.note, ''), nullif(c.note, '')) as note
+    from snapshots as s
+    cross join checks as c
+    inner join figures as f
+        on f.figure_id = c.figure_id
+    left join computed as m
+        on m.snapshot = s.snapshot
+        and m.metric = c.metric
+        and m.scope = c.scope
+        and m.parameter is not distinct from c.parameter
+),
+
+identity_terms as (
+    select
+        i.check_id,
+        t.side,
+        unnest(string_split(trim(t.ids), ' ')) as term_figure_id
+    from {{ ref('reference_identities') }} as i
+    cross join lateral (
+        select 'numerator' as side, i.numerator_figure_ids as ids
+        union all
+        select 'denominator', i.denominator_figure_ids
+    ) as t
+    where nullif(trim(t.ids), '') is not null
+),
+
+identity_values as (
+    select
+        t.check_id,
+        sum(f.value) filter (where t.side = 'numerator') as numerator,
+        sum(f.value) filter (where t.side = 'denominator') as denominator
+    from identity_terms as t
+    left join figures as f
+        on f.figure_id = t.term_figure_id
+    group by t.check_id
+),
+
+source_consistency as (
+    select
+        s.snapshot,
+        'source_consistency' as check_type,
+        i.check_id,
+        i.figure_id,
+        i.description,
+        i.kind as metric,
+        f.scope,
+        replace(i.numerator_figure_ids, ' ', ' + ')
+            || coalesce(' / (' || replace(nullif(i.denominator_figure_ids, ''), ' ', ' + ') || ')', '')
+            as parameter,
+        f.value as published_value,
+        case i.kind
+            when 'ratio' then v.numerator / nullif(v.denominator, 0)
+            else v.numerator
+        end as computed_value,
+        'absolute' as tolerance_type,
+        i.tolerance,
+        f.source,
+        f.note
+    from snapshots as s
+    cross join {{ ref('reference_identities') }} as i
+    inner join figures as f
+        on f.figure_id = i.figure_id
+    left join identity_values as v
+        on v.check_id = i.check_id
+),
+
+all_checks as (
+    select * from published_vs_computed
+    union all by name
+    select * from source_consistency
+)
+
+select
+    snapshot,
+    check_type,
+    check_id,
+    figure_id,
+    description,
+    metric,
+    scope,
+    parameter,
+    published_value,
+    computed_value,
+    computed_value - published_value as difference,
+    (computed_value - published_value) / nullif(published_value, 0) as relative_difference,
+    tolerance_type,
+    tolerance,
+    coalesce(
+        case tolerance_type
+            when 'relative' then abs(computed_value - published_value) / nullif(abs(published_value), 0)
+            else abs(computed_value - published_value)
+        end <= tolerance + 1e-9,
+        false
+    ) as within_tolerance,
+    source,
+    note
+from all_checks
