@@ -26,15 +26,66 @@ positions as (select * from {{ ref('stg_registry__positions') }}),
 
 entities as (select * from {{ ref('stg_registry__entities') }}),
 
-classes as (select * from {{ ref('entity_classifications') }}),
+-- Seeds: an empty cell means "no value". dbt seed loads it as NULL, but dbt unit tests feed the
+-- seed file's rows as '' strings, so every optional text cell goes through nullif(..., '') to mean
+-- the same thing in both.
+classes as (
+    select
+        entity_classification,
+        nullif(rules_government_level, '') as rules_government_level,
+        is_type_b_class
+    from {{ ref('entity_classifications') }}
+),
 
-body_groups as (select * from {{ ref('body_type_groups') }}),
+body_groups as (
+    select
+        body_type,
+        nullif(body_group, '') as body_group,
+        nullif(assumption, '') as assumption,
+        nullif(body_group_if_assumption_off, '') as body_group_if_assumption_off
+    from {{ ref('body_type_groups') }}
+),
 
-outcomes as (select * from {{ ref('classification_outcomes') }}),
+outcomes as (
+    select
+        rule_key,
+        applies,
+        precedence,
+        nullif(match_entity_classification, '') as match_entity_classification,
+        nullif(match_body_group, '') as match_body_group,
+        try_cast(nullif(match_min_organizational_level, '') as integer) as match_min_organizational_level,
+        nullif(match_missing, '') as match_missing,
+        servant_group,
+        reason
+    from {{ ref('classification_outcomes') }}
+),
 
-rules as (select * from {{ ref('classification_rules') }}),
+rules as (
+    select
+        rule_key,
+        government_level,
+        entity_classification,
+        organizational_level,
+        body_group,
+        servant_group,
+        nullif(role, '') as role,
+        nullif(assumption, '') as assumption,
+        nullif(assumption_state, '') as assumption_state
+    from {{ ref('classification_rules') }}
+),
 
-tpm as (select * from {{ ref('tpm_rules') }}),
+tpm as (
+    select
+        rule_key,
+        tpm_rule,
+        government_level,
+        entity_classification,
+        organizational_level,
+        requires_annex_09,
+        nullif(title_pattern, '') as title_pattern,
+        applies_to_type_b
+    from {{ ref('tpm_rules') }}
+),
 
 -- A2: a type-B unit (flagged, or classified as program/project/decentralized body) with a parent in
 -- the same snapshot is classified with the parent's classification.

@@ -1,0 +1,124 @@
+"""Run dbt in-process (dbtRunner) against the project, with paths taken from `pipelines.paths`.
+
+Failures become `BuildError` naming the failing node and dbt's message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from pipelines import paths
+from pipelines.errors import BuildError
+
+# Statuses dbt gives a node that stopped the build (RunStatus / TestStatus values).
+_FAILED = {"error", "fail", "runtime error"}
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """dbt reads its paths from env vars (profiles.yml, dbt_project.yml): set them for one call."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def dbt_environment() -> dict[str, str]:
+    """Absolute paths for profiles.yml and dbt_project.yml, so dbt's cwd never matters."""
+    return {
+        "SERVIR_PM_STAGING": str(paths.staging_dir()),
+        "SERVIR_PM_WAREHOUSE": str(paths.warehouse_path()),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def run_dbt(
+    command: Sequence[str],
+    *,
+    dbt_vars: Mapping[str, Any] | None = None,
+    project_dir: Path | None = None,
+    quiet: bool = True,
+) -> Any:
+    """Invoke `dbt <command>`; return dbt's result object or raise BuildError."""
+    from dbt.cli.main import dbtRunner  # imported late: dbt's import costs about a second
+
+    project = (project_dir or paths.PROJECT_ROOT).resolve()
+    args = [*command, "--project-dir", str(project), "--profiles-dir", str(project), "--no-use-colors"]
+    if quiet:
+        args.append("--quiet")
+    if dbt_vars:
+        args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
+    paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    with _environment(dbt_environment()):
+        try:
+            outcome = dbtRunner().invoke(args)
+        finally:
+            _release_warehouse()
+    name = " ".join(command[:1])
+    if outcome.exception is not None:
+        raise BuildError(
+            problem=f"dbt {name} stopped before running: {str(outcome.exception).strip()}",
+            fix="fix the project file named above (YAML, SQL or seed) and build again",
+            file=project,
+        )
+    if not outcome.success:
+        raise BuildError(problem=f"dbt {name} failed:\n" + _describe_failures(outcome.result),
+                         fix=_fix_hint(outcome.result), file=project)
+    return outcome.result
+
+
+def _release_warehouse() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open for the life of the process.
+
+    Without this, the export's read-only connection to the same file fails ("different
+    configuration than existing connections") and the file stays locked after an in-process build.
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # another adapter: nothing held
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+        if env is not None:
+            with suppress(Exception):  # already closed is fine
+                env.close()
+
+
+def _failures(result: Any) -> list[Any]:
+    return [r for r in getattr(result, "results", None) or [] if str(r.status).lower() in _FAILED]
+
+
+def _describe_failures(result: Any) -> str:
+    failed = _failures(result)
+    if not failed:
+        return "  (no failing node reported; see logs/dbt.log)"
+    lines = []
+    for item in failed:
+        node = getattr(item, "node", None)
+        where = getattr(node, "unique_id", None) or getattr(node, "name", "?")
+        message = " ".join(str(item.message or "").split())
+        lines.append(f"  - {where}: {message}")
+    return "\n".join(lines)
+
+
+def _fix_hint(result: Any) -> str:
+    failed = _failures(result)
+    text = " ".join(str(item.message or "") for item in failed)
+    if "No staging snapshot found" in text:
+        return "run ingestion first (servir-pm ingest) so data/staging/<snapshot>/ holds the Parquet files"
+    if any(getattr(getattr(i, "node", None), "resource_type", "") in ("test", "unit_test") for i in failed):
+        return ("a data or unit test failed: check the rows it names "
+                "(dbt test --select <test> --store-failures) and the seed or input that produced them")
+    return "read dbt's message above; logs/dbt.log has the full SQL"

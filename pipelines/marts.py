@@ -1,0 +1,59 @@
+"""Read published marts from Python (notebooks): `marts.load("pm_roles")`, `marts.list()`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import paths
+from pipelines.export import MART_PREFIX
+
+
+def _mart_file(name: str) -> str:
+    stem = name.removesuffix(".parquet")
+    return (stem if stem.startswith(MART_PREFIX) else MART_PREFIX + stem) + ".parquet"
+
+
+def _snapshot_order(snapshot: str) -> tuple[str, str]:
+    # Latest = latest date in the folder name; undated folders sort before dated ones, by name.
+    return (paths.snapshot_date(snapshot) or "", snapshot)
+
+
+def snapshots() -> list[str]:
+    """Snapshots with exported marts, oldest first."""
+    root = paths.marts_dir()
+    if not root.is_dir():
+        return []
+    found = [d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")
+             and any(d.glob(f"{MART_PREFIX}*.parquet"))]
+    return sorted(found, key=_snapshot_order)
+
+
+def path(name: str, snapshot: str | None = None) -> Path:
+    """Parquet file of mart `name` ("pm_roles" or "mart_pm_roles") for `snapshot` (latest if None)."""
+    available = snapshots()
+    if not available:
+        raise FileNotFoundError(f"no marts under {paths.marts_dir()}: run `servir-pm build` first")
+    chosen = snapshot or available[-1]
+    file = paths.marts_dir(chosen) / _mart_file(name)
+    if not file.is_file():
+        names = ", ".join(p.stem for p in sorted(paths.marts_dir(chosen).glob(f"{MART_PREFIX}*.parquet")))
+        raise FileNotFoundError(f"no mart {name!r} for snapshot {chosen!r} (have: {names or 'none'})")
+    return file
+
+
+def load(name: str, snapshot: str | None = None) -> pl.DataFrame:
+    """Mart `name` for `snapshot` (the latest snapshot if None) as a polars DataFrame."""
+    return pl.read_parquet(path(name, snapshot))
+
+
+def list() -> pl.DataFrame:  # the documented API name; shadows the builtin only here
+    """One row per snapshot x mart: snapshot, mart, rows, path."""
+    rows = []
+    for snapshot in snapshots():
+        for file in sorted(paths.marts_dir(snapshot).glob(f"{MART_PREFIX}*.parquet")):
+            rows.append({"snapshot": snapshot, "mart": file.stem,
+                         "rows": pl.scan_parquet(file).select(pl.len()).collect().item(), "path": str(file)})
+    schema = {"snapshot": pl.String, "mart": pl.String, "rows": pl.Int64, "path": pl.String}
+    return pl.DataFrame(rows, schema=schema)
