@@ -19,6 +19,9 @@ from pipelines import paths
 from pipelines.errors import PipelineError
 
 NOTEBOOKS_DIR = paths.PROJECT_ROOT / "notebooks"
+# nbconvert's lab template without its CDN <script>s (require.js, MathJax, mermaid): pages open offline.
+TEMPLATE_DIR = NOTEBOOKS_DIR / "_template"
+TEMPLATE_FILE = "offline.html.j2"
 KERNEL = "python3"  # registered inside the venv by `make install` (ipykernel --sys-prefix)
 
 INDEX_TEXT = {
@@ -70,7 +73,8 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
     sources = [p for p in notebook_sources() if not only or p.stem in only]
     if not sources:
         raise ReportError("no notebooks to render", f"add notebooks to {NOTEBOOKS_DIR}")
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATE_DIR)])
+    exporter.template_file = TEMPLATE_FILE
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
