@@ -54,8 +54,8 @@ CSS = """
 .rp .kpi .l{font-size:.9rem;font-weight:600;color:#30404f;margin-top:.15rem}
 .rp .kpi .h{font-size:.82rem;color:#5b6672}
 .rp table.t{border-collapse:collapse;font-size:.9rem;margin:.4rem 0 .4rem 0;min-width:420px}
-.rp table.t th{background:#eef2f6;text-align:left;padding:.35rem .6rem;border-bottom:2px solid #c9d3dd}
-.rp table.t td{padding:.3rem .6rem;border-bottom:1px solid #e5e9ee;vertical-align:top}
+.rp table.t th{background:#eef2f6;text-align:left !important;padding:.35rem .6rem;border-bottom:2px solid #c9d3dd}
+.rp table.t td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #e5e9ee;vertical-align:top}
 .rp table.t td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .rp table.t tr.total td{font-weight:650;border-top:2px solid #c9d3dd}
 .rp .sup{color:#8a5a00;font-style:italic}

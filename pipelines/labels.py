@@ -230,6 +230,10 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Computed against published figures (relative difference)"),
     "recon_axis": ("(calculado − publicado) / publicado", "(computed − published) / published"),
     "recon_table": ("Conciliación con cifras publicadas", "Reconciliation with published figures"),
+    "recon_outside_note": ("{n} de {total} cifras fuera de la tolerancia (todas en el gráfico anterior).",
+                           "{n} of {total} figures outside the tolerance (all are in the chart above)."),
+    "source_findings_note": ("{n} de {total} identidades de la fuente no cuadran; se listan abajo.",
+                             "{n} of {total} identities of the source do not add up; listed below."),
     "source_findings": ("Hallazgos en la fuente publicada (aritmética de SERVIR, 2016)",
                         "Findings in the published source (SERVIR 2016's own arithmetic)"),
     "kpi_recon_ok": ("Cifras dentro de la tolerancia", "Figures within tolerance"),
@@ -263,7 +267,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "positions_touched": ("Puestos decididos", "Positions decided"),
     "positions_moved": ("Puestos que cambian", "Positions moved"),
     "moves": ("Cambios (sin supuesto → con supuesto)", "Moves (without → with assumption)"),
-    "assumption_off": ("desactivado", "off"),
+    "from_state": ("Sin el supuesto", "Without the assumption"),
+    "to_state": ("Con el supuesto", "With the assumption"),
     "quality_notes": (
         "Las cifras publicadas son las de SERVIR (2016); con la muestra sintética sólo los marginales de "
         "entrada están calibrados, por lo que las cifras derivadas pueden diferir.",
