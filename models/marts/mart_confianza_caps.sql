@@ -71,10 +71,14 @@ select
     appointed_positions,
     total_positions,
     entity_cap_share,
-    cast(least(entity_cap_max, greatest(entity_cap_min, floor(entity_cap_share * total_positions + 1e-9)))
-        as bigint) as entity_cap_max_appointed,
-    -- Null when the registry gives no total_positions: the cap cannot be checked.
-    appointed_positions
-        > least(entity_cap_max, greatest(entity_cap_min, floor(entity_cap_share * total_positions + 1e-9)))
-        as entity_cap_breach
+    -- Null when the registry gives no total_positions: the cap cannot be checked (DuckDB's
+    -- greatest() skips nulls, so the null is kept explicitly).
+    case when total_positions is not null then
+        cast(least(entity_cap_max, greatest(entity_cap_min, floor(entity_cap_share * total_positions + 1e-9)))
+            as bigint)
+    end as entity_cap_max_appointed,
+    case when total_positions is not null then
+        appointed_positions
+            > least(entity_cap_max, greatest(entity_cap_min, floor(entity_cap_share * total_positions + 1e-9)))
+    end as entity_cap_breach
 from counted

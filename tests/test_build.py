@@ -1,0 +1,228 @@
+"""End-to-end test of the dbt project: a hand-made staging snapshot -> build() -> marts.
+
+Every expected number below was derived by hand from SERVIR 2016 Tables 7/8/11/15/16 and
+RULES.md (see the comment on each position), not from the model's output. dbt starts in a few
+seconds per call, so the module builds once and the tests read the result.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines import build, marts, paths
+from pipelines.dbt_runner import run_dbt
+from pipelines.errors import BuildError
+from pipelines.staging_io import write_snapshot
+
+SNAPSHOT = "2016-05-31"
+FORMULA_TITLE = '=HYPERLINK("http://example.com","x")'
+
+ENTITIES = [
+    {"entity_id": "MIN", "entity_name": "Ministerio de Educación", "government_level": "national",
+     "entity_classification": "ministry", "sector": "10 EDUCACION", "total_positions": 100},
+    {"entity_id": "OTE", "entity_name": "SUNAT", "government_level": "national",
+     "entity_classification": "specialized_technical_agency", "sector": "ECONOMÍA Y FINANZAS",
+     "tpm_annex_09": True, "total_positions": 1000},
+    {"entity_id": "PRG", "entity_name": "Programa Nacional", "government_level": "national",
+     "entity_classification": "program", "parent_entity_id": "MIN", "is_type_b": True, "sector": "EDUCACION"},
+    {"entity_id": "GR", "entity_name": "Gobierno Regional Cusco", "government_level": "regional",
+     "entity_classification": "regional_government_hq", "total_positions": 20},
+    {"entity_id": "MML", "entity_name": "Municipalidad Metropolitana de Lima", "government_level": "local",
+     "entity_classification": "metropolitan_municipality_lima"},
+    {"entity_id": "MUN", "entity_name": "Municipalidad Distrital", "government_level": "local",
+     "entity_classification": "local_government"},
+    {"entity_id": "EMP", "entity_name": "Empresa Estatal", "government_level": "national",
+     "entity_classification": "state_company"},
+    {"entity_id": "CON", "entity_name": "Congreso de la República", "government_level": "national",
+     "entity_classification": "legislative_branch"},
+]
+
+
+def _position(pid: str, entity: str, level: int | None, body: str | None, appointment: str = "merit",
+              title: str = "Jefe") -> dict[str, object]:
+    return {"position_id": pid, "entity_id": entity, "organizational_level": level, "body_type": body,
+            "appointment_type": appointment, "position_title": title}
+
+
+POSITIONS = [
+    _position("P01", "MIN", 1, "senior_management", "appointed"),  # T7 ministries L1: PO (A3)
+    _position("P02", "MIN", 2, "line", "appointed"),  # T7/15 ministries L2 LC: PM/PS; T11 rule 2
+    _position("P03", "MIN", 3, "support", "appointed"),  # T7/15 ministries L3 SA: PM/OS
+    _position("P04", "MIN", 4, "line"),  # level 4: CA
+    _position("P05", "OTE", 1, "senior_management", "appointed"),  # T7/15 OTE L1: PM/PS; T11 rule 1
+    _position("P06", "OTE", 2, "advisory"),  # T7/15 OTE L2 SA: PM/S; T11 rule 2 (annex 09)
+    _position("P07", "OTE", 3, "line"),  # T7 OTE L3: CA
+    _position("P08", "PRG", 2, "decentralized"),  # A2 -> ministry, A1 -> LC: PM/PS; type B: not TPM
+    # T8/16 regional HQ L2 LC: PM/PS; T11 rule 3 (economic development)
+    _position("P09", "GR", 2, "line", "appointed", "Gerente Regional de Desarrollo Económico"),
+    _position("P10", "GR", 3, "support", "appointed"),  # T8/16 regional HQ L3 SA: PM/OS
+    _position("P11", "MML", 2, "line"),  # T8/16 Lima L2 LC: PM/PS, reported regional
+    _position("P12", "MUN", 2, "line"),  # local government: not_determined
+    _position("P13", "EMP", 2, "line"),  # state company: excluded
+    _position("P14", "CON", 2, "line", title=FORMULA_TITLE),  # Legislative Branch: not_determined
+    _position("P15", "MIN", None, "line"),  # missing organizational level: not_determined
+    _position("P16", "GR", 1, "senior_management", "appointed"),  # T8 regional HQ L1: PO
+]
+
+
+def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    monkeypatch.setenv("SERVIR_PM_DATA", str(root))
+    monkeypatch.setenv("SERVIR_PM_WAREHOUSE", str(root / "warehouse.duckdb"))
+    monkeypatch.setenv("SERVIR_PM_STAGING", str(root / "staging"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[build.BuildResult]:
+    root = tmp_path_factory.mktemp("data")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _use_data_dir(monkeypatch, root)
+        write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
+        yield build.build()
+
+
+def _mart(name: str) -> pl.DataFrame:
+    return marts.load(name, SNAPSHOT)
+
+
+def test_servant_groups_match_table_9_shape(built: build.BuildResult) -> None:
+    rows = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
+    assert list(rows) == ["PO", "PM", "CA", "not_determined", "excluded"]  # Table 9 order (display_order)
+    assert (rows["PO"]["national"], rows["PO"]["regional"]) == (1, 1)
+    assert (rows["PM"]["national"], rows["PM"]["regional"], rows["PM"]["total"]) == (5, 3, 8)
+    assert (rows["CA"]["national"], rows["CA"]["total"]) == (2, 2)
+    assert (rows["not_determined"]["national"], rows["not_determined"]["local"]) == (2, 1)
+    assert rows["excluded"]["total"] == 1
+    assert sum(r["total"] for r in rows.values()) == len(POSITIONS)
+
+
+def test_tpm_matches_table_12_shape(built: build.BuildResult) -> None:
+    tpm = {r["government_level"]: r for r in _mart("tpm").iter_rows(named=True)}
+    assert (tpm["national"]["tpm"], tpm["national"]["pm_not_tpm"]) == (3, 2)
+    assert (tpm["regional"]["tpm"], tpm["regional"]["pm_not_tpm"]) == (1, 2)
+    assert (tpm["total"]["tpm"], tpm["total"]["pm"]) == (4, 8)
+    assert tpm["national"]["share_of_all_tpm"] == pytest.approx(0.75)
+
+
+def test_pm_roles(built: build.BuildResult) -> None:
+    roles = (_mart("pm_roles").group_by("government_level", "role").agg(pl.col("positions").sum())
+             .sort("government_level", "role"))
+    assert roles.rows() == [("national", "OS", 1), ("national", "PS", 3), ("national", "S", 1),
+                            ("regional", "OS", 1), ("regional", "PS", 2)]
+
+
+def test_confianza_caps(built: build.BuildResult) -> None:
+    caps = {r["entity_id"]: r for r in _mart("confianza_caps").iter_rows(named=True)}
+    ministry = caps["MIN"]
+    assert (ministry["pm_positions"], ministry["appointed_pm"], ministry["pm_cap_max_appointed"]) == (2, 2, 0)
+    assert ministry["pm_cap_breach"] is True
+    # 3 appointed vs 5% of 100 = 5: within the entity-wide cap.
+    assert (ministry["appointed_positions"], ministry["entity_cap_max_appointed"]) == (3, 5)
+    assert ministry["entity_cap_breach"] is False
+    # 5% of 20 = 1, raised to the minimum of 2; 3 appointed breach it.
+    assert (caps["GR"]["entity_cap_max_appointed"], caps["GR"]["entity_cap_breach"]) == (2, True)
+    assert caps["OTE"]["entity_cap_max_appointed"] == 50  # 5% of 1000, capped at 50
+    assert caps["MUN"]["entity_cap_breach"] is None  # no total_positions: cannot be checked
+
+
+def test_assumption_impact(built: build.BuildResult) -> None:
+    impact = {r["assumption"]: r for r in _mart("assumption_impact").iter_rows(named=True)}
+    assert (impact["A1"]["from_servant_group"], impact["A1"]["to_servant_group"]) == ("not_determined", "PM")
+    assert (impact["A2"]["from_servant_group"], impact["A2"]["to_role"]) == ("not_determined", "PS")
+    a3 = impact["A3"]
+    assert (a3["from_servant_group"], a3["from_role"], a3["to_servant_group"]) == ("PM", "PS", "PO")
+    assert all(r["positions_moved"] == 1 and r["positions_touched"] == 1 for r in impact.values())
+
+
+def test_unclassified_lists_every_not_determined_with_reason(built: build.BuildResult) -> None:
+    unclassified = _mart("unclassified").sort("position_id")
+    assert unclassified["position_id"].to_list() == ["P12", "P14", "P15"]
+    assert unclassified["rule_key"].to_list() == ["OUT-LOCAL-GOV", "OUT-LEGISLATIVE", "OUT-LEVEL-MISSING"]
+    assert unclassified["reason"].null_count() == 0
+
+
+def test_reconciliation(built: build.BuildResult) -> None:
+    rec = {r["check_id"]: r for r in _mart("reconciliation").iter_rows(named=True)}
+    assert rec["pm_total"]["computed_value"] == 8 and rec["pm_total"]["published_value"] == 4493
+    assert rec["pm_total"]["within_tolerance"] is False
+    assert rec["mgmt_positions_national"]["computed_value"] == 9  # not PO, not excluded
+    assert rec["mgmt_positions_regional"]["computed_value"] == 3  # Lima counted regional
+    # Sector names as MEF writes them, matched ignoring case, accents and the code prefix.
+    assert rec["share_sector_education"]["computed_value"] == pytest.approx(5 / 8)
+    assert rec["share_sector_economy_finance"]["computed_value"] == pytest.approx(3 / 8)
+    # The published Table 12 contradicts itself: these are source findings.
+    assert (rec["ID-TPM-TOTAL"]["published_value"], rec["ID-TPM-TOTAL"]["computed_value"]) == (946, 1011)
+    assert rec["ID-TPM-TOTAL"]["within_tolerance"] is False
+    assert rec["ID-PMNT-TOTAL"]["computed_value"] == 3482
+    assert rec["ID-PM-TOTAL"]["within_tolerance"] is True
+
+
+def test_exports_exist_and_neutralize_formulas(built: build.BuildResult) -> None:
+    folder = paths.marts_dir(SNAPSHOT)
+    names = {p.stem for p in folder.glob("mart_*.parquet")}
+    assert names == {p.stem for p in folder.glob("mart_*.csv")}
+    assert {"mart_management_positions", "mart_reconciliation", "mart_unclassified"} <= names
+    assert marts.list().filter(pl.col("snapshot") == SNAPSHOT).height == len(names)
+    # Parquet keeps the value; the CSV and the workbook defuse it.
+    assert FORMULA_TITLE in _mart("mart_unclassified")["position_title"].to_list()
+    with (folder / "mart_unclassified.csv").open(encoding="utf-8", newline="") as handle:
+        titles = [row["position_title"] for row in csv.DictReader(handle)]
+    assert "'" + FORMULA_TITLE in titles and FORMULA_TITLE not in titles
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(folder / "marts.xlsx")["mart_unclassified"]
+    cells = [c for row in sheet.iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert [(c.value, c.data_type) for c in cells] == [("'" + FORMULA_TITLE, "s")]
+
+
+def test_rebuild_is_byte_identical(built: build.BuildResult) -> None:
+    folder = paths.marts_dir(SNAPSHOT)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    from pipelines import export
+
+    export.export_marts([SNAPSHOT])
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_dbt_unit_tests_pass(built: build.BuildResult) -> None:
+    """The hand-written unit tests of every table cell (models/intermediate/*unit_tests.yml)."""
+    result = run_dbt(["test", "--select", "test_type:unit"])
+    assert len(result.results) >= 20
+
+
+def test_no_staging_snapshot_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _use_data_dir(monkeypatch, tmp_path)
+    with pytest.raises(BuildError, match="no staging snapshot found"):
+        build.build()
+    with pytest.raises(BuildError, match="not staged"):
+        build.build("2020-01-01")
+
+
+def test_editing_a_seed_row_changes_the_marts(built: build.BuildResult, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules are data: ministries L3 support/advisory from PM/OS to CA in a copy of the project."""
+    project = tmp_path / "project"
+    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic"):
+        source = paths.PROJECT_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, project / item)
+        else:
+            (project / item).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, project / item)
+    rules = project / "seeds" / "rules" / "classification_rules.csv"
+    text = rules.read_text(encoding="utf-8")
+    assert "T7-MIN-3-SA,national,ministry,3,support_advisory,PM,OS," in text
+    rules.write_text(text.replace("T7-MIN-3-SA,national,ministry,3,support_advisory,PM,OS,",
+                                  "T7-MIN-3-SA,national,ministry,3,support_advisory,CA,,"), encoding="utf-8")
+    _use_data_dir(monkeypatch, tmp_path / "data")
+    write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
+    build.build(project_dir=project)
+    groups = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
+    assert (groups["PM"]["national"], groups["CA"]["national"]) == (4, 3)  # P03 moved PM -> CA
+    assert "OS" not in _mart("pm_roles").filter(pl.col("government_level") == "national")["role"].to_list()

@@ -1,0 +1,44 @@
+"""marts.load / marts.list on exported files (no dbt needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines import export, marts
+
+
+@pytest.fixture
+def exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SERVIR_PM_DATA", str(tmp_path))
+    for snapshot, rows in (("2016-05-31", 1), ("2025-03-31", 2), ("draft", 3)):
+        folder = tmp_path / "marts" / snapshot
+        folder.mkdir(parents=True)
+        pl.DataFrame({"snapshot": [snapshot] * rows}).write_parquet(folder / "mart_pm_roles.parquet")
+    return tmp_path
+
+
+def test_load_takes_the_latest_dated_snapshot_and_either_name(exported: Path) -> None:
+    assert marts.load("pm_roles").height == 2  # 2025-03-31 is the latest date
+    assert marts.load("mart_pm_roles", snapshot="2016-05-31").height == 1
+    assert marts.snapshots() == ["draft", "2016-05-31", "2025-03-31"]
+
+
+def test_list_shows_each_snapshot_and_mart(exported: Path) -> None:
+    listing = marts.list()
+    assert listing.select("snapshot", "mart", "rows").rows() == [
+        ("draft", "mart_pm_roles", 3), ("2016-05-31", "mart_pm_roles", 1), ("2025-03-31", "mart_pm_roles", 2)]
+
+
+def test_unknown_mart_names_what_exists(exported: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="mart_pm_roles"):
+        marts.load("tpm")
+
+
+def test_neutralize_formulas_only_touches_text_starting_a_formula() -> None:
+    frame = pl.DataFrame({"t": ["=1+1", "+51 999", "-x", "@SUM(A1)", "ok", None], "n": [-1, 2, 3, 4, 5, 6]})
+    out = export.neutralize_formulas(frame)
+    assert out["t"].to_list() == ["'=1+1", "'+51 999", "'-x", "'@SUM(A1)", "ok", None]
+    assert out["n"].to_list() == frame["n"].to_list()
