@@ -1,0 +1,38 @@
+{{ config(materialized='view') }}
+-- Every classified position with the columns the compensation marts use, once. Government level
+-- is the effective one (Lima is regional, as in the classification marts).
+-- has_pay: occupied (not vacant: a vacant row's pay is a budget, not a person's pay) and monthly
+-- pay > 0 (null or 0 = no pay recorded). Every pay statistic uses has_pay rows only.
+select
+    position_key,
+    snapshot,
+    snapshot_date,
+    cast(year(snapshot_date) as integer) as price_year,
+    position_id,
+    entity_id,
+    entity_name,
+    coalesce(effective_government_level, government_level, 'unknown') as government_level,
+    effective_entity_classification as entity_classification,
+    sector,
+    organizational_level,
+    body_type,
+    servant_group,
+    role,
+    {{ pay_category('servant_group', 'role') }} as pay_category,
+    coalesce(is_tpm, false) as is_tpm,
+    appointment_type,
+    coalesce(labor_regime, 'unknown') as labor_regime,
+    monthly_pay,
+    coalesce(appointment_type, '') <> 'vacant' and coalesce(monthly_pay, 0) > 0 as has_pay,
+    coalesce(sex, 'unknown') as sex,
+    reports_to,
+    function_type,
+    direct_reports,
+    indirect_reports,
+    -- People managed = direct + indirect (SERVIR 2016 ch. IX, adjusted valuation); null if either is missing.
+    direct_reports + indirect_reports as people_managed,
+    budget_pia,
+    coalesce(is_prioritized, false) as is_prioritized,
+    position_title,
+    unit_name
+from {{ ref('int_positions_classified') }}

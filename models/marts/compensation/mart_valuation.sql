@@ -1,0 +1,137 @@
+-- What would each PM/CA position be valued at under the new regime (Ley 30057, D.S. 138-2014-EF),
+-- and how far is today's pay? One row per snapshot x position of servant group PM or CA.
+-- All amounts come from ONE seed, seeds/compensation/valuation_parameters.csv, which ships
+-- ILLUSTRATIVE values (is_illustrative): replace that file with the official annexes.
+--   budget_range   = the band [min_value, max_value) holding the entity's budget_pia
+--   category       = the PM role (PS, S, OS); CA for career positions (valued only if the seed has CA rows)
+--   main           = annual amount keyed by entity classification x organizational level x
+--                    reports_to x budget_range x category
+--   adjusted       = main x (pct of function_type + pct of the people band holding direct + indirect reports)
+--   prioritized    = main x prioritized pct, only where is_prioritized
+--   valued_annual  = main + adjusted + prioritized;  valued_monthly = valued_annual / 14
+--   current_annual = monthly_pay x 14 (annual_payments_current);  gap = valued - current
+with positions as (
+    select *
+    from {{ ref('int_compensation_positions') }}
+    where servant_group in ('PM', 'CA')
+),
+
+params as (select * from {{ ref('valuation_parameters') }}),
+
+keyed as (
+    select
+        p.*,
+        p.pay_category as category,
+        br.band as budget_range,
+        pb.band as people_band,
+        pb.pct as people_pct,
+        fn.pct as function_pct,
+        case when p.is_prioritized then coalesce(pr.pct, 0) else 0 end as prioritized_pct
+    from positions as p
+    left join params as br
+        on br.component = 'budget_range'
+        and p.budget_pia >= br.min_value
+        and (br.max_value is null or p.budget_pia < br.max_value)
+    left join params as pb
+        on pb.component = 'adjusted_people'
+        and p.people_managed >= pb.min_value
+        and (pb.max_value is null or p.people_managed <= pb.max_value)
+    left join params as fn
+        on fn.component = 'adjusted_function'
+        and fn.function_type = p.function_type
+    left join params as pr
+        on pr.component = 'prioritized'
+),
+
+valued as (
+    select
+        k.*,
+        m.annual_amount_pen as main_valuation_annual,
+        m.price_year as valuation_price_year,
+        coalesce(m.is_illustrative, illustrative.any_illustrative) as is_illustrative,
+        m.source as valuation_source,
+        case
+            when k.category not in (select category from params where component = 'main')
+                then 'category_not_valued'
+            when k.budget_range is null or k.reports_to is null or k.organizational_level is null
+                or k.function_type is null or k.people_band is null
+                then 'missing_input: ' || concat_ws(', ',
+                    case when k.budget_pia is null then 'budget_pia'
+                        when k.budget_range is null then 'budget_pia outside every range' end,
+                    case when k.reports_to is null then 'reports_to' end,
+                    case when k.organizational_level is null then 'organizational_level' end,
+                    case when k.function_type is null then 'function_type' end,
+                    case when k.people_managed is null then 'direct/indirect reports'
+                        when k.people_band is null then 'people managed outside every band' end)
+            when m.annual_amount_pen is null then 'no_parameter_row'
+            else 'valued'
+        end as valuation_status
+    from keyed as k
+    left join params as m
+        on m.component = 'main'
+        and m.entity_classification = k.entity_classification
+        and m.organizational_level = k.organizational_level
+        and m.reports_to = k.reports_to
+        and m.budget_range = k.budget_range
+        and m.category = k.category
+    cross join (select bool_or(is_illustrative) as any_illustrative from params) as illustrative
+),
+
+amounts as (
+    select
+        *,
+        function_pct + people_pct as adjusted_pct,
+        main_valuation_annual * (function_pct + people_pct) as adjusted_valuation_annual,
+        main_valuation_annual * prioritized_pct as prioritized_valuation_annual,
+        {{ comp_parameter('annual_payments_new_regime') }} as annual_payments_new,
+        {{ comp_parameter('annual_payments_current') }} as annual_payments_current
+    from valued
+),
+
+totals as (
+    select
+        *,
+        main_valuation_annual + adjusted_valuation_annual + prioritized_valuation_annual as valued_annual,
+        case when has_pay then monthly_pay * annual_payments_current end as current_annual
+    from amounts
+)
+
+select
+    snapshot,
+    snapshot_date,
+    position_id,
+    entity_id,
+    entity_name,
+    government_level,
+    entity_classification,
+    organizational_level,
+    servant_group,
+    category,
+    reports_to,
+    budget_pia,
+    budget_range,
+    function_type,
+    people_managed,
+    people_band,
+    is_prioritized,
+    valuation_status,
+    main_valuation_annual,
+    function_pct,
+    people_pct,
+    adjusted_pct,
+    adjusted_valuation_annual,
+    prioritized_pct,
+    prioritized_valuation_annual,
+    valued_annual,
+    valued_annual / annual_payments_new as valued_monthly,
+    case when has_pay then monthly_pay end as current_monthly,
+    current_annual,
+    valued_annual - current_annual as gap_annual,
+    valued_annual / annual_payments_new - case when has_pay then monthly_pay end as gap_monthly,
+    valued_annual / nullif(current_annual, 0) as valued_to_current_ratio,
+    is_illustrative,
+    valuation_source,
+    'PEN' as currency,
+    price_year,
+    valuation_price_year
+from totals
