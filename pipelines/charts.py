@@ -31,6 +31,8 @@ LEVEL_COLORS = {"national": "#1f4e79", "regional": "#2a9d8f", "local": "#e9c46a"
 ROLE_COLORS = {"PS": "#6a3d9a", "S": "#d1495b", "OS": "#f4a261", "CA": "#8d99ae"}
 GROUP_COLORS = {"PO": "#264653", "PM": "#d1495b", "CA": "#8d99ae", "not_determined": "#c7c7c7",
                 "excluded": "#e6e6e6"}
+REGIME_COLORS = {"dl276": "#1f4e79", "dl728": "#2a9d8f", "cas": "#e9c46a", "pmc": "#6a3d9a", "law30057": "#d1495b",
+                 "special_career": "#8d99ae", "other": "#bdbdbd", "unknown": "#9e9e9e"}
 STATUS_COLORS = {"breach": "#c0392b", "within": "#2e8b57", "unknown": "#bdbdbd"}
 NEUTRAL = "#1f4e79"
 ACCENT = "#d1495b"
@@ -177,7 +179,8 @@ class Page:
     def table(self, df: pl.DataFrame, columns: dict[str, str], *, numeric: Sequence[str] = (),
               formats: dict[str, Callable[[object], str]] | None = None, max_rows: int = 25,
               total_row: bool = False) -> None:
-        """A compact HTML table of `columns` (name -> header). Counts of 1..4 show as "<5"."""
+        """A compact HTML table of `columns` (name -> header). Counts of 1..4, and cells blanked by
+        `pipelines.disclosure.suppress` (null in a row with is_suppressed), show as "<5"."""
         formats = formats or {}
         shown = df.head(max_rows)
         head = "".join(f"<th>{html.escape(h)}</th>" for h in columns.values())
@@ -189,7 +192,7 @@ class Page:
                 is_num = col in numeric
                 if col in formats:
                     cell = formats[col](value)
-                elif is_num and is_suppressed(value):
+                elif is_num and (is_suppressed(value) or (value is None and record.get("is_suppressed"))):
                     cell = f'<span class="sup" title="{html.escape(self.t("suppressed_long"))}">' \
                            f'{html.escape(self.t("suppressed"))}</span>'
                 elif is_num and isinstance(value, int | float):
