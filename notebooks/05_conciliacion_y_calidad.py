@@ -61,15 +61,18 @@ def value(v: float | None) -> str:
 
 
 # %%
+# The figures' descriptions come from the reference seeds, written in English: shown in the English report.
+described = {"description": t("note")} if lang == "en" else {}
 shown = computed.filter(pl.col("relative_difference").is_not_null()).sort("relative_difference")
 status = ["within" if ok else "breach" for ok in shown["within_tolerance"]]
 fig = go.Figure(go.Bar(
     x=shown["relative_difference"].to_list(), y=shown["check_id"].to_list(), orientation="h",
     marker_color=[STATUS_COLORS[s] for s in status],
-    hovertext=[f"<b>{html.escape(r['check_id'])}</b><br>{html.escape(r['description'] or '')}<br>"
+    hovertext=[f"<b>{html.escape(r['check_id'])}</b><br>"
+               + (f"{html.escape(r['description'] or '')}<br>" if described else "") +
                f"{t('published')}: {value(r['published_value'])} · {t('computed')}: {value(r['computed_value'])}<br>"
                f"{t('difference')}: {labels.percent(r['relative_difference'], 1)} "
-               f"({t('tolerance')} {value(r['tolerance'])} {r['tolerance_type']})"
+               f"({t('tolerance')} {value(r['tolerance'])} {c('tolerance_type', r['tolerance_type'])})"
                for r in shown.iter_rows(named=True)], hoverinfo="text"))
 fig.update_layout(title=t("recon_chart"), height=max(360, 20 * shown.height + 140), showlegend=False)
 fig.update_xaxes(title=t("recon_axis"), tickformat=".0%", zeroline=True, zerolinecolor="#555")
@@ -87,14 +90,14 @@ def yes_no(ok: bool) -> str:
 
 fmt = {"published_value": value, "computed_value": value, "difference": value, "within_tolerance": yes_no}
 page.table(computed.filter(~pl.col("within_tolerance")).sort("check_id"),
-           {"check_id": t("figure"), "description": t("note"), "published_value": t("published"),
+           {"check_id": t("figure"), **described, "published_value": t("published"),
             "computed_value": t("computed"), "difference": t("difference"), "within_tolerance": t("within_tolerance")},
            numeric=["published_value", "computed_value", "difference"], formats=fmt, max_rows=60)
 
 # %%
 page.section(t("source_findings"), t("source_findings_note", n=findings.height, total=source.height))
 page.table(findings.sort("check_id"),
-           {"check_id": t("figure"), "description": t("note"), "published_value": t("published"),
+           {"check_id": t("figure"), **described, "published_value": t("published"),
             "computed_value": t("computed"), "within_tolerance": t("within_tolerance")},
            numeric=["published_value", "computed_value"], formats=fmt, max_rows=40)
 
@@ -135,8 +138,8 @@ for col, color in [("positions_touched", "#a9c4de"), ("assumption_positions_move
         y=per_assumption["assumption"].to_list(), x=per_assumption[col].to_list(), orientation="h",
         marker_color=color, text=[labels.number(v) for v in per_assumption[col]], textposition="outside",
         cliponaxis=False,
-        hovertext=[f"<b>{a}</b>: {html.escape(d or '')}<br>{labels.number(v)}" for a, d, v in
-                   zip(per_assumption["assumption"], per_assumption["description"], per_assumption[col], strict=True)],
+        hovertext=[f"<b>{a}</b>: {html.escape(c('assumption', a))}<br>{labels.number(v)}" for a, v in
+                   zip(per_assumption["assumption"], per_assumption[col], strict=True)],
         hoverinfo="text"))
 fig.update_layout(barmode="group", height=300)
 fig.update_xaxes(title=t("positions"), tickformat=",")
@@ -163,7 +166,7 @@ moves = impact.filter(pl.col("positions_moved") > 0).with_columns(*[
 ]).sort("assumption", pl.col("positions_moved"), descending=[False, True])
 page.table(moves, {"assumption": t("assumption"), "from": t("from_state"), "to": t("to_state"),
                    "positions_moved": t("positions_moved")}, numeric=["positions_moved"], max_rows=30)
-page.note(" · ".join(f"{r['assumption']}: {r['description']}" for r in per_assumption.iter_rows(named=True)))
+page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assumption"]))
 
 # %%
-page.footer(caveats=[t("quality_notes")])
+page.footer(caveats=[t("quality_notes")] + ([] if described else [t("descriptions_en_note")]))

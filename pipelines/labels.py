@@ -249,6 +249,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "yes": ("Sí", "Yes"),
     "no": ("No", "No"),
     "note": ("Nota", "Note"),
+    "descriptions_en_note": (
+        "Las descripciones de cada cifra están en inglés en el seed reference_figures; aquí se identifican por "
+        "su código (figure_id) y se describen en el informe en inglés.",
+        "Figure descriptions come from the reference_figures seed."),
     "quarantine_title": ("Filas en cuarentena por archivo", "Quarantined rows by file"),
     "file": ("Archivo", "File"),
     "table": ("Tabla", "Table"),
@@ -355,6 +359,20 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "other": ("Otro", "Other"),
         "unknown": ("Sin dato", "Unknown"),
     },
+    # seeds/rules/assumptions.csv (descriptions there are in English)
+    "assumption": {
+        "A1": ("Los órganos desconcentrados cuentan como órganos de línea",
+               "Decentralized bodies count as line bodies"),
+        "A2": ("Las unidades tipo B (programas, proyectos especiales, órganos desconcentrados con registro propio) "
+               "toman la clasificación de la entidad matriz",
+               "Type-B units (programs, special projects, decentralized bodies with their own registry rows) take "
+               "the parent entity's classification"),
+        "A3": ("La alta dirección (nivel 1) de los ministerios es funcionario público, como dicen el Cuadro 7 y las "
+               "notas 53/59; desactivado = DP/PE como imprime el Cuadro 15",
+               "Ministries' level-1 (senior management) cell is PO, as Table 7 and footnotes 53/59 say; off = PM/PS "
+               "as Table 15 prints"),
+    },
+    "tolerance_type": {"relative": ("relativa", "relative"), "absolute": ("absoluta", "absolute")},
     "check_type": {
         "published_vs_computed": ("Publicado frente a calculado", "Published vs computed"),
         "source_consistency": ("Consistencia de la fuente", "Source consistency"),
