@@ -78,6 +78,7 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.language_code = lang  # <html lang="es|en">
     rendered: list[RenderedReport] = []
     with tempfile.TemporaryDirectory(prefix="servir-pm-report-") as scratch_name:
         scratch = Path(scratch_name)
@@ -89,6 +90,7 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
             started = time.perf_counter()
             notebook = jupytext.read(source)
             notebook.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+            notebook.metadata["title"] = f"{_title_of(source, lang)} — {snapshot}"  # the page's <title>
             unexecuted = scratch / f"{source.stem}.ipynb"
             executed = scratch / f"{source.stem}.executed.ipynb"
             nbformat.write(notebook, unexecuted)
