@@ -84,7 +84,8 @@ def is_suppressed(value: float | int | None, threshold: int = SUPPRESSION_THRESH
 def suppress(df: pl.DataFrame, count_column: str, columns: Sequence[str] | None = None,
              threshold: int = SUPPRESSION_THRESHOLD) -> pl.DataFrame:
     """Blank `columns` (default: the count itself) where `count_column` is 1..threshold-1 and add a
-    boolean `suppressed` column. Local stand-in until `pipelines.disclosure.suppress` is merged."""
+    boolean `suppressed` column. For aggregates a notebook computes itself (e.g. medians by level);
+    published mart rows go through `pipelines.disclosure.suppress(frame, mart)` (rules in seeds)."""
     flag = pl.col(count_column).is_between(1, threshold - 1).fill_null(False)
     targets = list(columns or [count_column])
     return df.with_columns(
