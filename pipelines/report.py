@@ -19,6 +19,9 @@ from pipelines import paths
 from pipelines.errors import PipelineError
 
 NOTEBOOKS_DIR = paths.PROJECT_ROOT / "notebooks"
+# nbconvert's lab template without its CDN <script>s (require.js, MathJax, mermaid): pages open offline.
+TEMPLATE_DIR = NOTEBOOKS_DIR / "_template"
+TEMPLATE_FILE = "offline.html.j2"
 KERNEL = "python3"  # registered inside the venv by `make install` (ipykernel --sys-prefix)
 
 INDEX_TEXT = {
@@ -70,10 +73,12 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
     sources = [p for p in notebook_sources() if not only or p.stem in only]
     if not sources:
         raise ReportError("no notebooks to render", f"add notebooks to {NOTEBOOKS_DIR}")
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATE_DIR)])
+    exporter.template_file = TEMPLATE_FILE
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.language_code = lang  # <html lang="es|en">
     rendered: list[RenderedReport] = []
     with tempfile.TemporaryDirectory(prefix="servir-pm-report-") as scratch_name:
         scratch = Path(scratch_name)
@@ -85,6 +90,7 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
             started = time.perf_counter()
             notebook = jupytext.read(source)
             notebook.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+            notebook.metadata["title"] = f"{_title_of(source, lang)} — {snapshot}"  # the page's <title>
             unexecuted = scratch / f"{source.stem}.ipynb"
             executed = scratch / f"{source.stem}.executed.ipynb"
             nbformat.write(notebook, unexecuted)

@@ -1,0 +1,148 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (servir-pm)
+#     language: python
+#     name: python3
+# ---
+
+# %%
+# TITLE [es] Resumen para la alta dirección
+# TITLE [en] Leadership brief
+# One-page brief: headline figures and a few charts, all from the marts (pipelines.marts).
+import polars as pl
+
+from pipelines import charts, labels
+from pipelines.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS, STATUS_COLORS
+
+# %% tags=["parameters"]
+# snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data
+snapshot = ""
+lang = "es"
+data_dir = ""
+
+# %%
+page = charts.Page(snapshot, lang, data_dir, marts=[
+    "management_positions", "servant_groups", "tpm", "pm_roles", "confianza_caps", "valuation"])
+t, c = page.t, page.c
+positions = page.load("management_positions")
+groups = page.load("servant_groups")
+tpm = page.load("tpm")
+roles = page.load("pm_roles")
+caps = page.load("confianza_caps")
+valuation = page.load("valuation", required=False)  # compensation marts (optional in a build)
+page.header("brief_title", "brief_intro")
+
+# %%
+LEVELS = ["national", "regional", "local", "unknown"]
+total_positions = positions["positions"].sum()
+appointed_share = positions["appointed_positions"].sum() / total_positions if total_positions else None
+pm_total = groups.filter(pl.col("servant_group") == "PM")["total"].sum()
+tpm_total = tpm.filter(pl.col("government_level") == "total")["tpm"].sum()
+breaching = caps.filter(pl.col("pm_cap_breach").fill_null(False) | pl.col("entity_cap_breach").fill_null(False))
+
+pay_by_level = None
+if valuation is not None:
+    pay_by_level = (
+        valuation.filter((pl.col("servant_group") == "PM") & pl.col("current_monthly").is_not_null())
+        .group_by("government_level")
+        .agg(pl.len().alias("people"), pl.col("current_monthly").median().alias("median_pay"))
+        .sort(pl.col("government_level").replace_strict({lv: i for i, lv in enumerate(LEVELS)}, default=9))
+    )
+
+cards = [
+    ("management_positions", t("kpi_management_positions"), labels.number(total_positions), ""),
+    ("pm", t("kpi_pm"), labels.number(pm_total),
+     t("kpi_pm_hint", share=labels.percent(pm_total / total_positions if total_positions else None))),
+    ("tpm", t("kpi_tpm"), labels.number(tpm_total),
+     t("kpi_tpm_hint", share=labels.percent(tpm_total / pm_total if pm_total else None))),
+    ("share_appointed", t("kpi_share_appointed"), labels.percent(appointed_share), t("kpi_share_appointed_hint")),
+    ("entities_breaching_caps", t("kpi_caps"), labels.number(breaching.height), t("kpi_caps_hint", n=caps.height)),
+]
+if pay_by_level is not None:
+    for row in pay_by_level.iter_rows(named=True):
+        value = t("suppressed") if charts.is_suppressed(row["people"]) else "S/ " + labels.number(row["median_pay"])
+        cards.append((f"median_pm_pay_{row['government_level']}", t("kpi_median_pay"), value,
+                      t("kpi_median_pay_hint", level=c("government_level", row["government_level"]))))
+else:
+    cards.append(("median_pm_pay", t("kpi_median_pay"), "—", t("kpi_pay_missing")))
+page.kpis(cards)
+
+# %%
+by_level = positions.group_by("government_level").agg(pl.col("positions").sum()).sort("positions", descending=True)
+page.show(charts.bar(
+    page, [c("government_level", v) for v in by_level["government_level"]], by_level["positions"].to_list(),
+    colors=[LEVEL_COLORS[v] for v in by_level["government_level"]], title=t("chart_positions_by_level"),
+    value_title=t("positions_axis"), height=260))
+
+# %%
+group_long = (
+    groups.filter(pl.col("total") > 0)
+    .unpivot(index=["servant_group", "display_order"], on=["national", "regional", "local", "unknown_level"],
+             variable_name="government_level", value_name="positions")
+    .with_columns(pl.col("government_level").replace("unknown_level", "unknown"))
+    .filter(pl.col("positions") > 0)
+)
+group_codes = groups.filter(pl.col("total") > 0).sort("display_order")["servant_group"].to_list()
+page.show(charts.stacked(
+    page, group_long, category="government_level", stack="servant_group", value="positions",
+    title=t("chart_groups_by_level"), value_title=t("positions_axis"), horizontal=True,
+    category_labels={lv: c("government_level", lv) for lv in LEVELS},
+    stack_labels={g: c("servant_group", g) for g in group_codes}, colors=GROUP_COLORS, stack_order=group_codes,
+    height=300))
+
+# %%
+role_long = roles.group_by("government_level", "role").agg(pl.col("positions").sum())
+page.show(charts.stacked(
+    page, role_long, category="government_level", stack="role", value="positions",
+    title=t("chart_roles_by_level"), value_title=t("pm"), horizontal=True,
+    category_labels={lv: c("government_level", lv) for lv in LEVELS},
+    stack_labels={r: c("role", r) for r in ROLE_COLORS}, colors=ROLE_COLORS, stack_order=["PS", "S", "OS"],
+    height=300))
+
+# %%
+tpm_long = (
+    tpm.filter(pl.col("government_level") != "total")
+    .unpivot(index="government_level", on=["tpm", "pm_not_tpm"], variable_name="kind", value_name="positions")
+)
+page.show(charts.stacked(
+    page, tpm_long, category="government_level", stack="kind", value="positions",
+    title=t("chart_tpm_by_level"), value_title=t("pm"), horizontal=True,
+    category_labels={lv: c("government_level", lv) for lv in LEVELS},
+    stack_labels={"tpm": t("tpm"), "pm_not_tpm": t("pm_not_tpm")},
+    colors={"tpm": ROLE_COLORS["PS"], "pm_not_tpm": "#c9b8dd"}, stack_order=["tpm", "pm_not_tpm"], height=300))
+
+# %%
+status = (
+    caps.unpivot(index="entity_id", on=["pm_cap_breach", "entity_cap_breach"], variable_name="cap",
+                 value_name="breach")
+    .with_columns(pl.when(pl.col("breach").is_null()).then(pl.lit("unknown"))
+                  .when(pl.col("breach")).then(pl.lit("breach")).otherwise(pl.lit("within")).alias("status"))
+    .group_by("cap", "status").agg(pl.len().alias("entities"))
+)
+page.show(charts.stacked(
+    page, status, category="cap", stack="status", value="entities", title=t("chart_caps_share"),
+    value_title=t("share"), horizontal=True, normalize=True, category_order=["pm_cap_breach", "entity_cap_breach"],
+    category_labels={"pm_cap_breach": t("pm_cap_breach"), "entity_cap_breach": t("entity_cap_breach")},
+    stack_labels={"breach": t("breach"), "within": t("within"), "unknown": t("unknown")}, colors=STATUS_COLORS,
+    stack_order=["breach", "within", "unknown"], height=260))
+
+# %%
+if pay_by_level is not None and pay_by_level.height:
+    shown = charts.suppress(pay_by_level, "people", ["median_pay"])
+    page.show(charts.bar(
+        page, [c("government_level", v) for v in shown["government_level"]], shown["median_pay"].to_list(),
+        colors=[LEVEL_COLORS.get(v, charts.NEUTRAL) for v in shown["government_level"]],
+        title=t("chart_pay_by_level"), value_title=t("median_pay"), percent_of_total=False,
+        value_format=lambda v: "S/ " + labels.number(v), counts=pay_by_level["people"].to_list(),
+        hover_extra=[f"<br>{t('people')}: {t('suppressed') if charts.is_suppressed(n) else labels.number(n)}"
+                     for n in shown["people"]], height=260))
+else:
+    page.not_available(["mart_valuation"])
+
+# %%
+page.footer(caveats=[t("brief_notes"), t("caps_notes")])

@@ -1,0 +1,121 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (servir-pm)
+#     language: python
+#     name: python3
+# ---
+
+# %%
+# TITLE [es] Directivos públicos y alta dirección pública
+# TITLE [en] Public managers and top public management
+# PO/PM/CA (Table 9, Graph 15), TPM (Table 12, Graphs 16-17), PM roles (Graphs 21-22), from the marts.
+import polars as pl
+
+from pipelines import charts, labels
+from pipelines.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS
+
+# %% tags=["parameters"]
+# snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data
+snapshot = ""
+lang = "es"
+data_dir = ""
+
+# %%
+page = charts.Page(snapshot, lang, data_dir, marts=["servant_groups", "tpm", "pm_roles"])
+t, c = page.t, page.c
+groups = page.load("servant_groups").sort("display_order")
+tpm = page.load("tpm")
+roles = page.load("pm_roles")
+page.header("managers_title", "managers_intro")
+ROLES = ["PS", "S", "OS"]
+LEVEL_COLUMNS = {"national": "col_national", "regional": "col_regional", "local": "col_local",
+                 "unknown_level": "col_unknown"}
+levels_present = [col for col in LEVEL_COLUMNS if groups[col].sum() > 0]
+level_labels = {lv: c("government_level", lv) for lv in ["national", "regional", "local", "unknown", "total"]}
+
+pm_total = groups.filter(pl.col("servant_group") == "PM")["total"].sum()
+tpm_total = tpm.filter(pl.col("government_level") == "total")["tpm"].sum()
+page.kpis([
+    ("pm", t("kpi_pm"), labels.number(pm_total), ""),
+    ("tpm", t("kpi_tpm"), labels.number(tpm_total),
+     t("kpi_tpm_hint", share=labels.percent(tpm_total / pm_total if pm_total else None))),
+] + [(f"role_{r}", c("role", r), labels.number(n), labels.percent(n / pm_total if pm_total else None) + " " + t("pm"))
+     for r, n in roles.group_by("role").agg(pl.col("positions").sum()).sort(
+         pl.col("role").replace_strict({r: i for i, r in enumerate(ROLES)}, default=9)).iter_rows()])
+
+# %%
+page.section(t("t9"))
+table9 = pl.concat([
+    groups.with_columns(pl.col("servant_group").map_elements(lambda g: c("servant_group", g),
+                                                              return_dtype=pl.String).alias("label")),
+    groups.select(*LEVEL_COLUMNS, "total").sum().with_columns(pl.lit(t("total")).alias("label")),
+], how="diagonal")
+page.table(table9, {"label": t("servant_group"), **{col: t(LEVEL_COLUMNS[col]) for col in levels_present},
+                    "total": t("total")}, numeric=[*levels_present, "total"], total_row=True)
+
+# %%
+g15 = (
+    groups.unpivot(index="servant_group", on=levels_present, variable_name="government_level", value_name="positions")
+    .with_columns(pl.col("government_level").replace("unknown_level", "unknown"))
+    .filter(pl.col("positions") > 0)
+)
+codes = [g for g in groups["servant_group"] if g in g15["servant_group"]]
+page.show(charts.stacked(
+    page, g15, category="government_level", stack="servant_group", value="positions", title=t("g15"),
+    value_title=t("share"), horizontal=True, normalize=True, category_labels=level_labels,
+    stack_labels={g: c("servant_group", g) for g in codes}, colors=GROUP_COLORS, stack_order=codes, height=300))
+
+# %%
+page.section(t("t12"))
+table12 = tpm.with_columns(
+    pl.col("government_level").replace_strict(level_labels, default=pl.col("government_level")).alias("label"),
+    pl.col("government_level").replace_strict({"national": 0, "regional": 1, "local": 2, "total": 9},
+                                              default=5).alias("_order"),
+).sort("_order")
+share_cells = {"tpm_share_of_pm": lambda v: labels.percent(v, 1), "share_of_all_tpm": lambda v: labels.percent(v, 1)}
+page.table(table12, {"label": t("government_level"), "tpm": t("tpm"), "pm_not_tpm": t("pm_not_tpm"),
+                     "pm": t("pm"), "tpm_share_of_pm": t("tpm_share_of_pm"), "share_of_all_tpm": t("share_of_all_tpm")},
+           numeric=["tpm", "pm_not_tpm", "pm", "tpm_share_of_pm", "share_of_all_tpm"], formats=share_cells,
+           total_row=True)
+
+# %%
+total_row = tpm.filter(pl.col("government_level") == "total")
+page.show(charts.donut(
+    page, [t("tpm"), t("pm_not_tpm")], [total_row["tpm"].sum(), total_row["pm_not_tpm"].sum()],
+    [ROLE_COLORS["PS"], "#c9b8dd"], title=t("g16"), height=340))
+by_level = tpm.filter(pl.col("government_level") != "total")
+page.show(charts.bar(
+    page, [c("government_level", v) for v in by_level["government_level"]], by_level["tpm"].to_list(),
+    colors=[LEVEL_COLORS[v] for v in by_level["government_level"]], title=t("g17"), value_title=t("tpm"),
+    hover_extra=[f"<br>{t('tpm_share_of_pm')}: {labels.percent(s, 1)}" for s in by_level["tpm_share_of_pm"]],
+    height=260))
+
+# %%
+for level, key in [("national", "g21"), ("regional", "g22")]:
+    part = roles.filter(pl.col("government_level") == level).group_by("entity_classification", "role").agg(
+        pl.col("positions").sum())
+    if part.height == 0:
+        continue
+    page.show(charts.stacked(
+        page, part, category="entity_classification", stack="role", value="positions", title=t(key),
+        value_title=t("pm"), horizontal=True,
+        category_labels={e: c("entity_classification", e) for e in part["entity_classification"].unique()},
+        stack_labels={r: c("role", r) for r in ROLES}, colors=ROLE_COLORS, stack_order=ROLES))
+
+# %%
+TOP = 15
+by_sector = roles.group_by("sector", "role").agg(pl.col("positions").sum())
+top = by_sector.group_by("sector").agg(pl.col("positions").sum()).sort("positions", descending=True).head(TOP)
+page.show(charts.stacked(
+    page, by_sector.filter(pl.col("sector").is_in(top["sector"].to_list())), category="sector", stack="role",
+    value="positions", title=t("roles_by_sector"), value_title=t("pm"), horizontal=True,
+    category_labels={s: labels.sector(s) for s in top["sector"]}, stack_labels={r: c("role", r) for r in ROLES},
+    colors=ROLE_COLORS, stack_order=ROLES))
+
+# %%
+page.footer(caveats=[t("managers_notes"), t("sector_names_note")])

@@ -1,0 +1,131 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (servir-pm)
+#     language: python
+#     name: python3
+# ---
+
+# %%
+# TITLE [es] Topes de servidores de confianza
+# TITLE [en] Appointee (confianza) caps
+# Appointed servants against the legal caps, entity by entity, from mart_confianza_caps.
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+
+from pipelines import charts, labels
+from pipelines.charts import LEVEL_COLORS, STATUS_COLORS
+
+# %% tags=["parameters"]
+# snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data
+snapshot = ""
+lang = "es"
+data_dir = ""
+
+# %%
+page = charts.Page(snapshot, lang, data_dir, marts=["confianza_caps"])
+t, c = page.t, page.c
+caps = page.load("confianza_caps").with_columns(
+    (pl.col("appointed_positions") - pl.col("entity_cap_max_appointed")).alias("entity_excess"),
+    (pl.col("appointed_pm") - pl.col("pm_cap_max_appointed")).alias("pm_excess"),
+)
+pm_cap = caps["pm_cap_share"].drop_nulls()
+entity_cap = caps["entity_cap_share"].drop_nulls()
+page.header("caps_title", "caps_intro", pm_cap=labels.percent(pm_cap[0] if len(pm_cap) else 0.2),
+            entity_cap=labels.percent(entity_cap[0] if len(entity_cap) else 0.05))
+n = caps.height
+pm_breach = caps["pm_cap_breach"].fill_null(False).sum()
+entity_breach = caps["entity_cap_breach"].fill_null(False).sum()
+entity_unknown = caps["entity_cap_breach"].is_null().sum()
+page.kpis([
+    ("entities", t("kpi_entities"), labels.number(n), ""),
+    ("pm_cap_breach", t("kpi_pm_cap_breach"), labels.number(pm_breach), labels.percent(pm_breach / n if n else None)),
+    ("entity_cap_breach", t("kpi_entity_cap_breach"), labels.number(entity_breach),
+     labels.percent(entity_breach / n if n else None)),
+    ("entity_cap_unknown", t("kpi_entity_cap_unknown"), labels.number(entity_unknown), ""),
+])
+
+# %%
+levels = caps.group_by("government_level").agg(
+    pl.len().alias("entities"), pl.col("pm_cap_breach").fill_null(False).sum().alias("pm_cap_breach"),
+    pl.col("entity_cap_breach").fill_null(False).sum().alias("entity_cap_breach"),
+).sort("entities", descending=True)
+fig = go.Figure()
+for cap, color in [("pm_cap_breach", "#6a3d9a"), ("entity_cap_breach", "#d1495b")]:
+    fig.add_trace(go.Bar(
+        name=t(cap), x=[c("government_level", v) for v in levels["government_level"]], y=levels[cap].to_list(),
+        marker_color=color, text=[labels.number(v) for v in levels[cap]], textposition="outside", cliponaxis=False,
+        hovertext=[f"<b>{c('government_level', lv)}</b><br>{t(cap)}: {labels.number(b)} / {labels.number(e)} "
+                   f"({labels.percent(b / e, 1)})" for lv, b, e in zip(levels["government_level"], levels[cap],
+                                                                     levels["entities"], strict=True)],
+        hoverinfo="text"))
+fig.update_layout(barmode="group", title=t("caps_by_level"), height=380)
+fig.update_yaxes(title=t("kpi_entities"), tickformat=",")
+page.show(fig)
+
+# %%
+known = caps.filter(pl.col("entity_cap_max_appointed").is_not_null())
+fig = go.Figure()
+for level in known["government_level"].unique().sort():
+    part = known.filter(pl.col("government_level") == level)
+    fig.add_trace(go.Scatter(
+        x=part["entity_cap_max_appointed"].to_list(), y=part["appointed_positions"].to_list(), mode="markers",
+        name=c("government_level", level), marker={"color": LEVEL_COLORS.get(level, charts.NEUTRAL), "size": 8,
+                                                   "opacity": 0.7, "line": {"width": 0.5, "color": "white"}},
+        hovertext=[f"<b>{html.escape(name)}</b><br>{t('appointed_positions')}: "
+                   f"{t('suppressed') if charts.is_suppressed(a) else labels.number(a)}"
+                   f"<br>{t('max_allowed')}: {labels.number(m)}"
+                   for name, a, m in zip(part["entity_name"], part["appointed_positions"],
+                                         part["entity_cap_max_appointed"], strict=True)],
+        hoverinfo="text"))
+right = (known["entity_cap_max_appointed"].max() or 0) * 1.1 + 1
+fig.add_trace(go.Scatter(x=[0, right], y=[0, right], mode="lines", name=t("caps_line"),
+                         line={"color": "#888", "dash": "dash"}, hoverinfo="skip"))
+fig.update_layout(title=t("caps_scatter"), height=520)
+fig.update_xaxes(title=t("max_allowed"), range=[0, right])
+fig.update_yaxes(title=t("appointed_positions"), rangemode="tozero")
+page.show(fig)
+
+# %%
+page.section(t("caps_top"))
+worst = caps.filter(pl.col("entity_cap_breach").fill_null(False)).sort("entity_excess", descending=True).head(20)
+page.table(
+    worst.with_columns(
+        pl.col("government_level").replace_strict({v: c("government_level", v) for v in ["national", "regional",
+                                                   "local", "unknown"]}, default=pl.col("government_level")),
+        pl.col("entity_classification").map_elements(lambda v: c("entity_classification", v),
+                                                      return_dtype=pl.String)),
+    {"entity_name": t("entity"), "government_level": t("government_level"),
+     "entity_classification": t("entity_classification"), "appointed_positions": t("appointed_positions"),
+     "entity_cap_max_appointed": t("max_allowed"), "entity_excess": t("excess")},
+    numeric=["appointed_positions", "entity_cap_max_appointed", "entity_excess"], max_rows=20)
+
+# %%
+by_class = caps.group_by("entity_classification").agg(
+    pl.len().alias("entities"), pl.col("pm_cap_breach").fill_null(False).mean().alias("share"),
+    pl.col("pm_cap_breach").fill_null(False).sum().alias("breaching"))
+page.show(charts.bar(
+    page, [c("entity_classification", v) for v in by_class["entity_classification"]], by_class["share"].to_list(),
+    title=t("caps_by_group"), value_title=t("share"), percent_of_total=False, axis_format=".0%",
+    value_format=lambda v: labels.percent(v), colors=STATUS_COLORS["breach"],
+    hover_extra=[f"<br>{labels.number(b)} / {labels.number(e)}" for b, e in
+                 zip(by_class["breaching"], by_class["entities"], strict=True)]))
+
+# %%
+if "department" in caps.columns:
+    dept = caps.group_by("department").agg(pl.len().alias("entities"),
+                                           pl.col("pm_cap_breach").fill_null(False).sum().alias("breaching"))
+    page.show(charts.bar(
+        page, [labels.sector(d) for d in dept["department"]], dept["breaching"].to_list(), title=t("caps_dept"),
+        value_title=t("kpi_entities"), hover_extra=[f" / {labels.number(e)}" for e in dept["entities"]]))
+else:
+    page.note(t("dept_missing"))
+
+# %%
+page.footer(caveats=[t("caps_notes"), t("sector_names_note")])

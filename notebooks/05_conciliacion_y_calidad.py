@@ -1,0 +1,172 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (servir-pm)
+#     language: python
+#     name: python3
+# ---
+
+# %%
+# TITLE [es] Conciliación y calidad
+# TITLE [en] Reconciliation and quality
+# Reconciliation with SERVIR's published figures (incl. findings in the source), quarantine (from the
+# snapshot's ingestion manifest: run metadata), unclassified positions and assumption impact.
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+
+from pipelines import charts, labels
+from pipelines.charts import GROUP_COLORS, STATUS_COLORS
+
+# %% tags=["parameters"]
+# snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data
+snapshot = ""
+lang = "es"
+data_dir = ""
+
+# %%
+page = charts.Page(snapshot, lang, data_dir, marts=["reconciliation", "unclassified", "assumption_impact"])
+t, c = page.t, page.c
+recon = page.load("reconciliation")
+unclassified = page.load("unclassified")
+impact = page.load("assumption_impact")
+manifest = page.manifest()
+page.header("quality_title", "quality_intro")
+
+computed = recon.filter(pl.col("check_type") == "published_vs_computed")
+source = recon.filter(pl.col("check_type") == "source_consistency")
+findings = source.filter(~pl.col("within_tolerance"))
+quarantined = sum(tb.get("rows_quarantined", 0) for tb in (manifest or {}).get("tables", {}).values())
+read = sum(tb.get("rows_read", 0) for tb in (manifest or {}).get("tables", {}).values())
+page.kpis([
+    ("recon_within", t("kpi_recon_ok"), f"{computed['within_tolerance'].sum()} / {computed.height}", ""),
+    ("source_findings", t("kpi_source_findings"), labels.number(findings.height), "SERVIR (2016)"),
+    ("quarantined", t("kpi_quarantined"), labels.number(quarantined) if manifest else "—",
+     f"{labels.number(read)} {t('rows_read').lower()}" if manifest else t("manifest_missing")),
+    ("unclassified", t("kpi_unclassified"), labels.number(unclassified.height), ""),
+])
+
+
+def value(v: float | None) -> str:
+    if v is None:
+        return "—"
+    if float(v).is_integer():
+        return labels.number(v)
+    return labels.percent(v, 1) if abs(v) < 1 else labels.number(v, 2)
+
+
+# %%
+# The figures' descriptions come from the reference seeds, written in English: shown in the English report.
+described = {"description": t("note")} if lang == "en" else {}
+shown = computed.filter(pl.col("relative_difference").is_not_null()).sort("relative_difference")
+status = ["within" if ok else "breach" for ok in shown["within_tolerance"]]
+fig = go.Figure(go.Bar(
+    x=shown["relative_difference"].to_list(), y=shown["check_id"].to_list(), orientation="h",
+    marker_color=[STATUS_COLORS[s] for s in status],
+    hovertext=[f"<b>{html.escape(r['check_id'])}</b><br>"
+               + (f"{html.escape(r['description'] or '')}<br>" if described else "") +
+               f"{t('published')}: {value(r['published_value'])} · {t('computed')}: {value(r['computed_value'])}<br>"
+               f"{t('difference')}: {labels.percent(r['relative_difference'], 1)} "
+               f"({t('tolerance')} {value(r['tolerance'])} {c('tolerance_type', r['tolerance_type'])})"
+               for r in shown.iter_rows(named=True)], hoverinfo="text"))
+fig.update_layout(title=t("recon_chart"), height=max(360, 20 * shown.height + 140), showlegend=False)
+fig.update_xaxes(title=t("recon_axis"), tickformat=".0%", zeroline=True, zerolinecolor="#555")
+fig.update_yaxes(tickfont={"size": 11})
+page.show(fig)
+
+# %%
+page.section(t("recon_table"), t("recon_outside_note", n=computed.height - computed["within_tolerance"].sum(),
+                                  total=computed.height))
+
+
+def yes_no(ok: bool) -> str:
+    return f'<span class="{"good" if ok else "bad"}">{t("yes") if ok else t("no")}</span>'
+
+
+fmt = {"published_value": value, "computed_value": value, "difference": value, "within_tolerance": yes_no}
+page.table(computed.filter(~pl.col("within_tolerance")).sort("check_id"),
+           {"check_id": t("figure"), **described, "published_value": t("published"),
+            "computed_value": t("computed"), "difference": t("difference"), "within_tolerance": t("within_tolerance")},
+           numeric=["published_value", "computed_value", "difference"], formats=fmt, max_rows=60)
+
+# %%
+page.section(t("source_findings"), t("source_findings_note", n=findings.height, total=source.height))
+page.table(findings.sort("check_id"),
+           {"check_id": t("figure"), **described, "published_value": t("published"),
+            "computed_value": t("computed"), "within_tolerance": t("within_tolerance")},
+           numeric=["published_value", "computed_value"], formats=fmt, max_rows=40)
+
+# %%
+page.section(t("quarantine_title"))
+if manifest:
+    files = pl.DataFrame([
+        {"file": f["file"].rsplit("/", 1)[-1], "table": f["table"], "rows_read": f["rows_read"],
+         "rows_valid": f["rows_valid"], "rows_quarantined": f["rows_quarantined"],
+         "reason": "; ".join(f"{k}: {v}" for k, v in (f.get("quarantined_by_reason") or {}).items()) or "—"}
+        for f in manifest.get("files", [])])
+    # Quarantine counts are row counts of the analyst's files, not people: shown exactly.
+    page.table(files, {"file": t("file"), "table": t("table"), "rows_read": t("rows_read"),
+                       "rows_valid": t("rows_valid"), "rows_quarantined": t("rows_quarantined"), "reason": t("reason")},
+               numeric=["rows_read", "rows_valid", "rows_quarantined"],
+               formats={k: labels.number for k in ["rows_read", "rows_valid", "rows_quarantined"]})
+else:
+    page.note(t("manifest_missing"), kind="warn")
+
+# %%
+page.section(t("unclassified_title"))
+if unclassified.height:
+    reasons = unclassified.group_by("reason").agg(pl.len().alias("positions"))
+    page.show(charts.bar(page, reasons["reason"].to_list(), reasons["positions"].to_list(),
+                         title="", value_title=t("positions"),
+                         colors=GROUP_COLORS["not_determined"]))
+else:
+    page.note(t("unclassified_none"))
+
+# %%
+page.section(t("assumptions_title"))
+per_assumption = impact.group_by("assumption", "description", "assumption_on").agg(
+    pl.col("positions_touched").first(), pl.col("assumption_positions_moved").first()).sort("assumption")
+fig = go.Figure()
+for col, color in [("positions_touched", "#a9c4de"), ("assumption_positions_moved", "#1f4e79")]:
+    fig.add_trace(go.Bar(
+        name=t("positions_touched" if col == "positions_touched" else "positions_moved"),
+        y=per_assumption["assumption"].to_list(), x=per_assumption[col].to_list(), orientation="h",
+        marker_color=color, text=[labels.number(v) for v in per_assumption[col]], textposition="outside",
+        cliponaxis=False,
+        hovertext=[f"<b>{a}</b>: {html.escape(c('assumption', a))}<br>{labels.number(v)}" for a, v in
+                   zip(per_assumption["assumption"], per_assumption[col], strict=True)],
+        hoverinfo="text"))
+fig.update_layout(barmode="group", height=300)
+fig.update_xaxes(title=t("positions"), tickformat=",")
+fig.update_yaxes(autorange="reversed")
+page.show(fig)
+
+
+def state(group: str | None, role: str | None, is_tpm: bool | None) -> str:
+    if group is None:
+        return "—"
+    text = c("servant_group", group)
+    if role:
+        text += f" · {c('role_short', role)}"
+    if is_tpm:
+        text += f" · {t('tpm')}"
+    return text
+
+
+moves = impact.filter(pl.col("positions_moved") > 0).with_columns(*[
+    pl.struct(f"{side}_servant_group", f"{side}_role", f"{side}_is_tpm").map_elements(
+        lambda r, side=side: state(r[f"{side}_servant_group"], r[f"{side}_role"], r[f"{side}_is_tpm"]),
+        return_dtype=pl.String).alias(side)
+    for side in ("from", "to")
+]).sort("assumption", pl.col("positions_moved"), descending=[False, True])
+page.table(moves, {"assumption": t("assumption"), "from": t("from_state"), "to": t("to_state"),
+                   "positions_moved": t("positions_moved")}, numeric=["positions_moved"], max_rows=30)
+page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assumption"]))
+
+# %%
+page.footer(caveats=[t("quality_notes")] + ([] if described else [t("descriptions_en_note")]))

@@ -1,0 +1,450 @@
+"""Every visible string of the reports, in Spanish (default) and English.
+
+`text(key, lang)` gives a title, axis, legend or note; `category(kind, value, lang)` gives the label of
+a category code stored in the marts (government levels, roles, servant groups, body types, entity
+classifications, ...). Notebooks never hard-code visible text: they look it up here, so `lang="en"`
+switches a whole report.
+"""
+
+from __future__ import annotations
+
+LANGS = ("es", "en")
+
+# key -> (es, en). Placeholders use str.format.
+TEXT: dict[str, tuple[str, str]] = {
+    # page frame
+    "snapshot": ("Corte", "Snapshot"),
+    "generated": ("Generado", "Generated"),
+    "sources": ("Fuentes", "Sources"),
+    "caveats": ("Advertencias", "Caveats"),
+    "source_marts": ("marts del pipeline servir-pm ({marts})", "servir-pm pipeline marts ({marts})"),
+    "source_servir": ("SERVIR (2016), Modelo de gestión del grupo de directivos públicos",
+                      "SERVIR (2016), Management Model of the Public Managers Group"),
+    "synthetic_banner": (
+        "Muestra sintética: entidades reales; puestos y remuneraciones sintéticos calibrados con cifras "
+        "publicadas por SERVIR (2016). No usar como dato oficial.",
+        "Synthetic sample: real entities; synthetic positions and pay calibrated to SERVIR's published "
+        "2016 figures. Not official data."),
+    "synthetic_short": ("Muestra sintética", "Synthetic sample"),
+    "suppressed": ("<5", "<5"),
+    "suppressed_long": ("suprimido (menos de 5 personas)", "suppressed (fewer than 5 people)"),
+    "suppression_note": (
+        "Las celdas con menos de 5 personas se suprimen y se muestran como «<5» (no son cero).",
+        "Cells with fewer than 5 people are suppressed and shown as “<5” (they are not zero)."),
+    "sector_names_note": (
+        "Los nombres de sector y de entidad se muestran como figuran en el registro.",
+        "Sector and entity names are shown as they appear in the registry (in Spanish)."),
+    "not_available": ("Marts no disponibles en esta construcción: {marts}.",
+                      "Marts not available in this build: {marts}."),
+    "no_rows": ("Sin registros para este corte.", "No rows for this snapshot."),
+    "positions": ("Puestos", "Positions"),
+    "positions_axis": ("Puestos directivos", "Management positions"),
+    "people": ("Personas", "People"),
+    "share": ("Participación", "Share"),
+    "total": ("Total", "Total"),
+    "of_total": ("del total", "of total"),
+    "government_level": ("Nivel de gobierno", "Government level"),
+    "organizational_level": ("Nivel organizacional", "Organizational level"),
+    "org_level_n": ("Nivel {n}", "Level {n}"),
+    "org_level_missing": ("Sin nivel", "No level"),
+    "body_type": ("Tipo de órgano", "Body type"),
+    "entity_group": ("Grupo de entidades", "Entity group"),
+    "entity_classification": ("Clasificación de la entidad", "Entity classification"),
+    "sector": ("Sector", "Sector"),
+    "department": ("Departamento", "Department"),
+    "role": ("Rol", "Role"),
+    "servant_group": ("Grupo de servidores", "Servant group"),
+    "entity": ("Entidad", "Entity"),
+    "other": ("Otros", "Other"),
+    "monthly_pay": ("Remuneración mensual (S/)", "Monthly pay (PEN)"),
+    "median_pay": ("Mediana mensual (S/)", "Median monthly pay (PEN)"),
+    # 00 resumen
+    "brief_title": ("Resumen para la alta dirección", "Leadership brief"),
+    "brief_intro": (
+        "Cifras principales del grupo de directivos públicos en el corte, calculadas desde los marts del "
+        "pipeline. Pase el cursor sobre los gráficos para ver los valores exactos.",
+        "Headline figures of the public managers group in this snapshot, computed from the pipeline's "
+        "marts. Hover over the charts to see exact values."),
+    "kpi_management_positions": ("Puestos directivos", "Management positions"),
+    "kpi_pm": ("Directivos públicos (DP)", "Public managers (PM)"),
+    "kpi_tpm": ("Alta dirección pública (ADP)", "Top public management (TPM)"),
+    "kpi_share_appointed": ("Puestos de confianza", "Appointed (confianza)"),
+    "kpi_share_appointed_hint": ("de los puestos directivos", "of management positions"),
+    "kpi_pm_hint": ("{share} de los puestos directivos", "{share} of management positions"),
+    "kpi_tpm_hint": ("{share} de los DP", "{share} of PM"),
+    "kpi_caps": ("Entidades que superan un tope", "Entities above a cap"),
+    "kpi_caps_hint": ("de {n} entidades y unidades", "of {n} entities and units"),
+    "kpi_median_pay": ("Mediana de remuneración DP", "Median PM pay"),
+    "kpi_median_pay_hint": ("mensual, {level}", "monthly, {level}"),
+    "kpi_pay_missing": ("Remuneraciones: marts no disponibles", "Pay: marts not available"),
+    "chart_positions_by_level": ("Puestos directivos por nivel de gobierno",
+                                 "Management positions by government level"),
+    "chart_groups_by_level": ("Funcionarios, directivos y servidores de carrera por nivel de gobierno",
+                              "Officers, managers and career servants by government level"),
+    "chart_roles_by_level": ("Directivos públicos por rol y nivel de gobierno",
+                             "Public managers by role and government level"),
+    "chart_tpm_by_level": ("Alta dirección pública (ADP) dentro de los DP", "Top public management (TPM) within PM"),
+    "chart_caps_share": ("Entidades según topes de confianza", "Entities by appointee caps"),
+    "chart_pay_by_level": ("Mediana de remuneración mensual de DP por nivel", "Median monthly PM pay by level"),
+    "brief_notes": (
+        "DP = directivo público; ADP = alta dirección pública. Los puestos de confianza en el registro son "
+        "una cota inferior (solo puestos directivos).",
+        "PM = public manager; TPM = top public management. Appointed positions in the registry are a lower "
+        "bound (management positions only)."),
+    # 01 puestos directivos
+    "positions_title": ("Puestos directivos", "Management positions"),
+    "positions_intro": (
+        "Dónde están los puestos directivos: por nivel de gobierno, nivel organizacional, tipo de órgano, "
+        "grupo de entidades y sector (forma de los Gráficos 3 a 7 de SERVIR, 2016).",
+        "Where the management positions are: by government level, organizational level, body type, entity "
+        "group and sector (shape of SERVIR 2016 Graphs 3 to 7)."),
+    "g3": ("Puestos directivos por nivel de gobierno (Gráfico 3)",
+           "Management positions by government level (Graph 3)"),
+    "g4": ("Puestos directivos por nivel organizacional (Gráfico 4)",
+           "Management positions by organizational level (Graph 4)"),
+    "g5": ("Puestos directivos por tipo de órgano (Gráfico 5)", "Management positions by body type (Graph 5)"),
+    "g6": ("Puestos directivos por grupo de entidades (Gráfico 6)", "Management positions by entity group (Graph 6)"),
+    "g7": ("Puestos directivos por sector (Gráfico 7, 15 mayores)", "Management positions by sector (Graph 7, top 15)"),
+    "appointed_share_by_level": ("Participación de puestos de confianza por nivel de gobierno",
+                                 "Share of appointed positions by government level"),
+    "dept_title": ("Puestos directivos por departamento", "Management positions by department"),
+    "dept_missing": (
+        "Vista por departamento: los marts de este corte no incluyen el departamento de la entidad.",
+        "Department view: this snapshot's marts do not carry the entity's department."),
+    "appointed": ("De confianza", "Appointed"),
+    "not_appointed": ("Otros", "Other"),
+    # 02 directivos y alta dirección
+    "managers_title": ("Directivos públicos y alta dirección pública", "Public managers and top public management"),
+    "managers_intro": (
+        "Clasificación de los puestos directivos en funcionarios públicos (FP), directivos públicos (DP) y "
+        "servidores civiles de carrera (SC); alta dirección pública (ADP) y roles de los DP "
+        "(Cuadros 9 y 12, Gráficos 15 a 17, 21 y 22 de SERVIR, 2016).",
+        "Classification of management positions into public officers (PO), public managers (PM) and career "
+        "civil servants (CA); top public management (TPM) and PM roles (SERVIR 2016 Tables 9 and 12, "
+        "Graphs 15 to 17, 21 and 22)."),
+    "t9": ("Cuadro 9: puestos por grupo de servidores y nivel de gobierno",
+           "Table 9: positions by servant group and government level"),
+    "t12": ("Cuadro 12: alta dirección pública por nivel de gobierno", "Table 12: top public management by level"),
+    "g15": ("Funcionarios, directivos y servidores de carrera (Gráfico 15)",
+            "Officers, managers and career servants (Graph 15)"),
+    "g16": ("ADP frente al total de DP (Gráfico 16)", "TPM compared with all PM (Graph 16)"),
+    "g17": ("ADP por nivel de gobierno (Gráfico 17)", "TPM by government level (Graph 17)"),
+    "g21": ("DP por rol en el Gobierno Nacional (Gráfico 21)", "PM by role in the National Government (Graph 21)"),
+    "g22": ("DP por rol en los gobiernos regionales (Gráfico 22)", "PM by role in regional governments (Graph 22)"),
+    "roles_by_sector": ("DP por rol y sector (15 sectores con más DP)",
+                        "PM by role and sector (15 sectors with most PM)"),
+    "tpm": ("ADP", "TPM"),
+    "pm_not_tpm": ("DP no ADP", "PM not TPM"),
+    "pm": ("DP", "PM"),
+    "tpm_share_of_pm": ("ADP / DP", "TPM / PM"),
+    "share_of_all_tpm": ("Parte del total ADP", "Share of all TPM"),
+    "col_national": ("Nacional", "National"),
+    "col_regional": ("Regional", "Regional"),
+    "col_local": ("Local", "Local"),
+    "col_unknown": ("Sin nivel", "Unknown level"),
+    "managers_notes": (
+        "Lima Metropolitana se cuenta en el nivel regional (Cuadros 8 y 16). Los roles: PE político-estratégico, "
+        "E estratégico, OE operativo-estratégico.",
+        "Metropolitan Lima is counted at regional level (Tables 8 and 16). Roles: PS political-strategic, "
+        "S strategic, OS operational-strategic."),
+    # 03 topes
+    "caps_title": ("Topes de servidores de confianza", "Appointee (confianza) caps"),
+    "caps_intro": (
+        "Por entidad: directivos públicos de confianza frente al tope del {pm_cap} de los puestos DP, y todos "
+        "los puestos de confianza frente al tope del {entity_cap} del total de puestos de la entidad "
+        "(mínimo 2, máximo 50).",
+        "Per entity: appointed public managers against the cap of {pm_cap} of PM positions, and all appointed "
+        "positions against the cap of {entity_cap} of the entity's total positions (at least 2, at most 50)."),
+    "kpi_pm_cap_breach": ("Superan el tope de DP de confianza", "Above the appointed-PM cap"),
+    "kpi_entity_cap_breach": ("Superan el tope de confianza de la entidad", "Above the entity's appointee cap"),
+    "kpi_entity_cap_unknown": ("Sin total de puestos (tope no evaluable)", "No total positions (cap not assessable)"),
+    "kpi_entities": ("Entidades y unidades evaluadas", "Entities and units assessed"),
+    "caps_by_level": ("Entidades que superan cada tope, por nivel de gobierno", "Entities above each cap, by level"),
+    "caps_scatter": ("Confianza por entidad: puestos de confianza frente al tope de la entidad",
+                     "Appointees per entity: appointed positions against the entity cap"),
+    "caps_scatter_x": ("Tope de DP de confianza (máximo permitido)", "Appointed-PM cap (maximum allowed)"),
+    "caps_scatter_y": ("DP de confianza", "Appointed PM"),
+    "caps_line": ("Línea: en el tope", "Line: at the cap"),
+    "caps_top": ("Entidades con mayor exceso sobre el tope de la entidad (20 mayores)",
+                 "Entities furthest above the entity cap (top 20)"),
+    "caps_by_group": ("Participación de entidades sobre el tope de DP, por clasificación",
+                      "Share of entities above the PM cap, by classification"),
+    "pm_cap_breach": ("Tope DP", "PM cap"),
+    "entity_cap_breach": ("Tope entidad", "Entity cap"),
+    "breach": ("Supera", "Above"),
+    "within": ("Dentro", "Within"),
+    "unknown": ("Sin dato", "Unknown"),
+    "excess": ("Exceso", "Excess"),
+    "appointed_positions": ("Puestos de confianza", "Appointed positions"),
+    "max_allowed": ("Máximo permitido", "Maximum allowed"),
+    "caps_notes": (
+        "El registro contiene solo puestos directivos: los puestos de confianza son una cota inferior de los "
+        "servidores de confianza de la entidad, por lo que un «dentro» puede no serlo.",
+        "The registry holds management positions only: appointed positions are a lower bound of the entity's "
+        "appointed servants, so “within” may not hold."),
+    "caps_dept": ("Entidades sobre el tope de DP por departamento", "Entities above the PM cap by department"),
+    # 04 brechas remunerativas
+    "pay_title": ("Brechas remunerativas", "Pay gaps"),
+    "pay_intro": (
+        "Distribución de la remuneración mensual, brechas entre niveles de gobierno y regímenes laborales, "
+        "topes legales, valorización en el nuevo régimen (ilustrativa) y costo de transición.",
+        "Distribution of monthly pay, gaps between government levels and labor regimes, legal benchmarks, "
+        "valuation under the new regime (illustrative) and transition cost."),
+    "pay_box": ("Remuneración mensual por rol y nivel de gobierno (p10–p90, mediana)",
+                "Monthly pay by role and government level (p10–p90, median)"),
+    "pay_gap_inter": ("Brecha intergubernamental: mediana frente al Gobierno Nacional",
+                      "Intergovernmental gap: median relative to the National Government"),
+    "pay_gap_regime": ("Brecha por régimen laboral: mediana frente a todos los regímenes",
+                       "Labor-regime gap: median relative to all regimes pooled"),
+    "ratio_axis": ("Mediana / mediana de referencia", "Median / reference median"),
+    "pay_benchmarks": ("Topes legales de remuneración: puestos que los superan",
+                       "Legal pay benchmarks: positions breaking them"),
+    "valuation": ("Valorización (ilustrativa) frente a la remuneración actual, por categoría",
+                  "Valuation (illustrative) against current pay, by category"),
+    "valuation_illustrative": (
+        "La valorización usa parámetros ilustrativos (seed valuation_parameters): no son montos oficiales.",
+        "The valuation uses illustrative parameters (seed valuation_parameters): not official amounts."),
+    "transition": ("Costo anual de transición al nuevo régimen, por régimen laboral",
+                   "Annual cost of the transition to the new regime, by labor regime"),
+    "current_annual": ("Costo anual actual", "Current annual cost"),
+    "new_annual": ("Costo anual nuevo", "New annual cost"),
+    "increase": ("Incremento", "Increase"),
+    "valued_annual": ("Valorizado anual", "Valued annual"),
+    "million_pen": ("Millones de S/ por año", "Million PEN per year"),
+    "check": ("Control", "Check"),
+    "positions_in_scope": ("Puestos en alcance", "Positions in scope"),
+    "breaches": ("Superan", "Breaches"),
+    "pay_notes": (
+        "Remuneración mensual de puestos ocupados con pago registrado. Las medianas de grupos con menos de 5 "
+        "personas se suprimen.",
+        "Monthly pay of occupied positions with recorded pay. Medians of groups with fewer than 5 people are "
+        "suppressed."),
+    # 05 conciliación y calidad
+    "quality_title": ("Conciliación y calidad", "Reconciliation and quality"),
+    "quality_intro": (
+        "¿Coinciden las cifras con las publicadas? ¿Qué filas se pusieron en cuarentena, qué puestos quedaron "
+        "sin clasificar y cuánto movió cada supuesto?",
+        "Do the figures match what was published? Which rows were quarantined, which positions were left "
+        "unclassified, and how much did each assumption move?"),
+    "recon_chart": ("Cifras calculadas frente a publicadas (diferencia relativa)",
+                    "Computed against published figures (relative difference)"),
+    "recon_axis": ("(calculado − publicado) / publicado", "(computed − published) / published"),
+    "recon_table": ("Conciliación con cifras publicadas", "Reconciliation with published figures"),
+    "recon_outside_note": ("{n} de {total} cifras fuera de la tolerancia (todas en el gráfico anterior).",
+                           "{n} of {total} figures outside the tolerance (all are in the chart above)."),
+    "source_findings_note": ("{n} de {total} identidades de la fuente no cuadran; se listan abajo.",
+                             "{n} of {total} identities of the source do not add up; listed below."),
+    "source_findings": ("Hallazgos en la fuente publicada (aritmética de SERVIR, 2016)",
+                        "Findings in the published source (SERVIR 2016's own arithmetic)"),
+    "kpi_recon_ok": ("Cifras dentro de la tolerancia", "Figures within tolerance"),
+    "kpi_source_findings": ("Inconsistencias en la fuente", "Inconsistencies in the source"),
+    "kpi_quarantined": ("Filas en cuarentena", "Quarantined rows"),
+    "kpi_unclassified": ("Puestos sin clasificar", "Unclassified positions"),
+    "figure": ("Cifra", "Figure"),
+    "published": ("Publicado", "Published"),
+    "computed": ("Calculado", "Computed"),
+    "difference": ("Diferencia", "Difference"),
+    "tolerance": ("Tolerancia", "Tolerance"),
+    "within_tolerance": ("Dentro de tolerancia", "Within tolerance"),
+    "yes": ("Sí", "Yes"),
+    "no": ("No", "No"),
+    "note": ("Nota", "Note"),
+    "descriptions_en_note": (
+        "Las descripciones de cada cifra están en inglés en el seed reference_figures; aquí se identifican por "
+        "su código (figure_id) y se describen en el informe en inglés.",
+        "Figure descriptions come from the reference_figures seed."),
+    "quarantine_title": ("Filas en cuarentena por archivo", "Quarantined rows by file"),
+    "file": ("Archivo", "File"),
+    "table": ("Tabla", "Table"),
+    "rows_read": ("Filas leídas", "Rows read"),
+    "rows_valid": ("Válidas", "Valid"),
+    "rows_quarantined": ("En cuarentena", "Quarantined"),
+    "reason": ("Motivo", "Reason"),
+    "manifest_missing": ("No se encontró el manifiesto de ingesta de este corte.",
+                         "The ingestion manifest of this snapshot was not found."),
+    "unclassified_title": ("Puestos sin clasificar, por motivo", "Unclassified positions, by reason"),
+    "unclassified_none": ("Todos los puestos quedaron cubiertos por una regla.",
+                          "Every position was covered by a rule."),
+    "assumptions_title": ("Impacto de los supuestos: puestos que cambian si se desactiva cada uno",
+                          "Assumption impact: positions that move if each is switched off"),
+    "assumption": ("Supuesto", "Assumption"),
+    "positions_touched": ("Puestos decididos", "Positions decided"),
+    "positions_moved": ("Puestos que cambian", "Positions moved"),
+    "moves": ("Cambios (sin supuesto → con supuesto)", "Moves (without → with assumption)"),
+    "from_state": ("Sin el supuesto", "Without the assumption"),
+    "to_state": ("Con el supuesto", "With the assumption"),
+    "quality_notes": (
+        "Las cifras publicadas son las de SERVIR (2016); con la muestra sintética sólo los marginales de "
+        "entrada están calibrados, por lo que las cifras derivadas pueden diferir.",
+        "Published figures are SERVIR's (2016); with the synthetic sample only the input marginals are "
+        "calibrated, so derived figures may differ."),
+}
+
+# kind -> code -> (es, en)
+CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
+    "government_level": {
+        "national": ("Nacional", "National"),
+        "regional": ("Regional", "Regional"),
+        "local": ("Local", "Local"),
+        "unknown": ("Sin nivel", "Unknown"),
+        "total": ("Total", "Total"),
+        "all": ("Todos", "All"),
+    },
+    "role": {
+        "PS": ("Político-estratégico", "Political-strategic"),
+        "S": ("Estratégico", "Strategic"),
+        "OS": ("Operativo-estratégico", "Operational-strategic"),
+        "CA": ("Servidor de carrera", "Career servant"),
+    },
+    "role_short": {"PS": ("PE", "PS"), "S": ("E", "S"), "OS": ("OE", "OS"), "CA": ("SC", "CA")},
+    "servant_group": {
+        "PO": ("Funcionario público", "Public officer"),
+        "PM": ("Directivo público", "Public manager"),
+        "CA": ("Servidor civil de carrera", "Career civil servant"),
+        "not_determined": ("No determinado", "Not determined"),
+        "excluded": ("Excluido", "Excluded"),
+    },
+    "body_type": {
+        "senior_management": ("Alta dirección", "Senior management"),
+        "line": ("Órgano de línea", "Line body"),
+        "consultative": ("Órgano consultivo", "Consultative body"),
+        "decentralized": ("Órgano desconcentrado", "Decentralized body"),
+        "support": ("Órgano de apoyo", "Support body"),
+        "advisory": ("Órgano de asesoramiento", "Advisory body"),
+        "institutional_control": ("Control institucional (OCI)", "Institutional control (OCI)"),
+        "judicial_defense": ("Procuraduría pública", "Judicial defense"),
+    },
+    # SERVIR 2016 Graph 5 categories (seed body_type_groups.graph5_category)
+    "graph5_category": {
+        "senior_management": ("Alta dirección", "Senior management"),
+        "support_advisory": ("Apoyo y asesoramiento", "Support and advisory"),
+        "line": ("Línea", "Line"),
+        "decentralized": ("Desconcentrados", "Decentralized"),
+    },
+    "entity_classification": {
+        "ministry": ("Ministerio", "Ministry"),
+        "regulatory_agency": ("Organismo regulador", "Regulatory agency"),
+        "specialized_technical_agency": ("Organismo técnico especializado", "Specialized technical agency"),
+        "public_executing_agency": ("Organismo público ejecutor", "Public executing agency"),
+        "administrative_system_body": ("Ente rector de sistema administrativo", "Administrative system body"),
+        "constitutionally_autonomous_agency": ("Organismo constitucionalmente autónomo",
+                                               "Constitutionally autonomous agency"),
+        "judicial_branch": ("Poder Judicial", "Judicial branch"),
+        "social_security_fund": ("ESSALUD (sede central)", "ESSALUD (headquarters)"),
+        "legislative_branch": ("Congreso de la República", "Congress"),
+        "state_company": ("Empresa pública", "State company"),
+        "regional_government_hq": ("Gobierno regional (sede)", "Regional government (HQ)"),
+        "metropolitan_municipality_lima": ("Municipalidad Metropolitana de Lima", "Metropolitan Municipality of Lima"),
+        "regional_public_agency": ("Organismo público regional", "Regional public agency"),
+        "local_government": ("Municipalidad", "Municipality"),
+        "program": ("Programa", "Program"),
+        "special_project": ("Proyecto especial", "Special project"),
+        "decentralized_body": ("Órgano desconcentrado con registro propio", "Decentralized body (own registry)"),
+    },
+    # SERVIR 2016 Graph 6 groups (seed entity_classifications.graph6_group)
+    "entity_group": {
+        "regional_hq": ("Sedes de gobiernos regionales", "Regional government headquarters"),
+        "technical_specialized": ("Organismos técnicos especializados y reguladores",
+                                  "Specialized technical and regulatory agencies"),
+        "ministries": ("Ministerios", "Ministries"),
+        "other": ("Otros", "Other"),
+    },
+    "labor_regime": {
+        "dl276": ("D. Leg. 276", "D.Leg. 276"),
+        "dl728": ("D. Leg. 728", "D.Leg. 728"),
+        "cas": ("CAS (D. Leg. 1057)", "CAS (D.Leg. 1057)"),
+        "pmc": ("Cuerpo de Gerentes Públicos", "Public Managers Corps"),
+        "law30057": ("Ley 30057 (servicio civil)", "Law 30057 (civil service)"),
+        "special_career": ("Carreras especiales", "Special careers"),
+        "other": ("Otro", "Other"),
+        "unknown": ("Sin dato", "Unknown"),
+    },
+    # seeds/rules/assumptions.csv (descriptions there are in English)
+    "assumption": {
+        "A1": ("Los órganos desconcentrados cuentan como órganos de línea",
+               "Decentralized bodies count as line bodies"),
+        "A2": ("Las unidades tipo B (programas, proyectos especiales, órganos desconcentrados con registro propio) "
+               "toman la clasificación de la entidad matriz",
+               "Type-B units (programs, special projects, decentralized bodies with their own registry rows) take "
+               "the parent entity's classification"),
+        "A3": ("La alta dirección (nivel 1) de los ministerios es funcionario público, como dicen el Cuadro 7 y las "
+               "notas 53/59; desactivado = DP/PE como imprime el Cuadro 15",
+               "Ministries' level-1 (senior management) cell is PO, as Table 7 and footnotes 53/59 say; off = PM/PS "
+               "as Table 15 prints"),
+    },
+    "tolerance_type": {"relative": ("relativa", "relative"), "absolute": ("absoluta", "absolute")},
+    "check_type": {
+        "published_vs_computed": ("Publicado frente a calculado", "Published vs computed"),
+        "source_consistency": ("Consistencia de la fuente", "Source consistency"),
+    },
+    "bool": {"true": ("Sí", "Yes"), "false": ("No", "No"), "none": ("Sin dato", "Unknown")},
+}
+
+# Entity classification -> SERVIR 2016 Graph 6 group (mirrors seeds/rules/entity_classifications.csv).
+ENTITY_GROUP = {
+    "ministry": "ministries",
+    "regulatory_agency": "technical_specialized",
+    "specialized_technical_agency": "technical_specialized",
+    "regional_government_hq": "regional_hq",
+}
+
+# Body type -> SERVIR 2016 Graph 5 category (mirrors seeds/rules/body_type_groups.csv).
+GRAPH5_CATEGORY = {
+    "senior_management": "senior_management",
+    "line": "line",
+    "consultative": "line",
+    "decentralized": "decentralized",
+    "support": "support_advisory",
+    "advisory": "support_advisory",
+    "institutional_control": "support_advisory",
+    "judicial_defense": "support_advisory",
+}
+
+
+def _index(lang: str) -> int:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+    return LANGS.index(lang)
+
+
+def text(key: str, lang: str = "es", **values: object) -> str:
+    """The visible string `key` in `lang`, formatted with `values`."""
+    entry = TEXT[key][_index(lang)]
+    return entry.format(**values) if values else entry
+
+
+def category(kind: str, value: object, lang: str = "es") -> str:
+    """Label of a category code; unknown codes come back readable rather than failing."""
+    if value is None:
+        return CATEGORIES["bool"]["none"][_index(lang)]
+    key = str(value).lower() if isinstance(value, bool) else str(value)
+    entry = CATEGORIES.get(kind, {}).get(key)
+    if entry is not None:
+        return entry[_index(lang)]
+    if kind == "sector":
+        return sector(key)
+    return key.replace("_", " ")
+
+
+def categories(kind: str, values, lang: str = "es") -> list[str]:  # type: ignore[no-untyped-def]
+    return [category(kind, v, lang) for v in values]
+
+
+def sector(name: str | None) -> str:
+    """Registry sector names are upper case Spanish proper names: shown in sentence case, untranslated."""
+    if not name:
+        return "—"
+    return name[:1].upper() + name[1:].lower()
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """Comma thousands and dot decimals, as SERVIR's publications print them (11,003)."""
+    if value is None:
+        return "—"
+    return f"{value:,.{decimals}f}"
+
+
+def percent(value: float | None, decimals: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{100 * value:.{decimals}f}%"
