@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,42 +34,14 @@ def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     monkeypatch.setenv("SERVIR_PM_REPORTS", str(root / "reports"))
 
 
-def _export_marts_with_snapshot(snapshot: str) -> None:
-    """Fallback used only if pipelines.export fails on a mart without a `snapshot` column (the 2013
-    bill reproduction, merged from `comp`): export the others so the reports can still be tested."""
-    import duckdb
-
-    con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
-    try:
-        out = paths.marts_dir(snapshot)
-        out.mkdir(parents=True, exist_ok=True)
-        query = ("select table_name from information_schema.tables "
-                 "where table_schema = 'main' and starts_with(table_name, 'mart_')")
-        names = [r[0] for r in con.execute(query).fetchall()]
-        for name in names:
-            columns = [r[0] for r in con.execute(f"describe {name}").fetchall()]
-            if "snapshot" in columns:
-                table = con.sql(f"select * from {name} where snapshot = ?", params=[snapshot]).to_arrow_table()
-                pl.from_arrow(table).write_parquet(out / f"{name}.parquet")  # type: ignore[union-attr]
-    finally:
-        con.close()
-
-
 def _build_sample() -> None:
-    from pipelines import export
     from pipelines.build import build
     from pipelines.ingest import ingest_snapshot
     from pipelines.sample import generate_sample
 
     generate_sample(paths.raw_dir(SNAPSHOT))
     ingest_snapshot(paths.raw_dir(SNAPSHOT))
-    build(SNAPSHOT, export_marts=False)
-    try:
-        export.export_marts([SNAPSHOT])
-    except Exception as error:  # reported as a warning; the reports are still tested
-        warnings.warn(f"pipelines.export failed ({type(error).__name__}: {str(error).splitlines()[0]}); "
-                      "exported the marts that have a snapshot column instead", stacklevel=1)
-        _export_marts_with_snapshot(SNAPSHOT)
+    build(SNAPSHOT)  # exports the marts the notebooks read
 
 
 @pytest.fixture(scope="module")
