@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -148,16 +147,34 @@ def build(snapshot: Annotated[str | None, typer.Argument(
     _guard("building", lambda: _build(snapshot))
 
 
+LangOpt = Annotated[str, typer.Option("--lang", help="Report language: es (default) or en.")]
+
+
+def _report(snapshot: str, lang: str):  # type: ignore[no-untyped-def]
+    from pipelines.console import progress
+    from pipelines.report import render
+
+    with progress(f"Rendering reports for {snapshot} ({lang})") as step:
+        pages = render(snapshot, lang, on_step=step)
+    index = paths.reports_dir(snapshot) / "index.html"
+    typer.echo(f"{len(pages)} report pages; open {index}")
+    return pages
+
+
 @app.command()
-def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
-    """Ingest a snapshot, then build its marts (default: the embedded sample)."""
+def report(snapshot: Annotated[str, typer.Argument(help="Snapshot name, e.g. 2016-05-31.")] =
+           paths.SAMPLE_SNAPSHOT, lang: LangOpt = "es") -> None:
+    """Execute the notebooks on a snapshot's marts and write HTML reports to reports/<snapshot>/."""
+    _guard("rendering reports", lambda: _report(snapshot, lang))
+
+
+@app.command()
+def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None, lang: LangOpt = "es") -> None:
+    """Ingest a snapshot, build its marts and render its reports (default: the embedded sample)."""
     target = snapshot_dir or _default_snapshot()
     result = _guard("ingesting", lambda: _ingest(target, sheet))
     _guard("building", lambda: _build(result.snapshot))
-
-
-def _set_env_default(name: str, value: str) -> None:
-    os.environ.setdefault(name, value)
+    _guard("rendering reports", lambda: _report(result.snapshot, lang))
 
 
 if __name__ == "__main__":
