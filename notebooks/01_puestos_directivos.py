@@ -116,8 +116,9 @@ page.show(charts.bar(
                  for a, p in zip(share["appointed_positions"], share["positions"], strict=True)], height=260))
 
 # %%
-if "department" in positions.columns:
-    dept = by("department", "government_level").with_columns(pl.col("department").fill_null("—"))
+departments = page.load("positions_by_department", required=False)
+if departments is not None and departments.filter(pl.col("department") != "unknown").height:
+    dept = departments.group_by("department", "government_level").agg(pl.col("positions").sum())
     page.show(charts.stacked(
         page, dept, category="department", stack="government_level", value="positions", title=t("dept_title"),
         value_title=t("positions_axis"), horizontal=True, category_labels={d: labels.sector(d) for d in

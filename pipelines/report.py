@@ -110,11 +110,17 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
             html_path.write_text(body, encoding="utf-8")
             rendered.append(RenderedReport(source.stem, target / html_path.name, time.perf_counter() - started))
         _write_index(staged, snapshot, lang, sources, rendered)
-        # Publish all pages together: readers never see a mix of old and new pages.
-        if target.exists():
-            shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(staged, target)
+        if only and target.exists():
+            # Re-rendering some pages: replace just those; the index (listing every page) stays.
+            for page in staged.iterdir():
+                if page.name != "index.html" or not (target / "index.html").exists():
+                    shutil.copy2(page, target / page.name)
+        else:
+            # Publish all pages together: readers never see a mix of old and new pages.
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(staged, target)
     return rendered
 
 
