@@ -21,7 +21,7 @@ def _run(stage: str, args: list[str]) -> dict:
         from pipelines.sample import generate_sample
 
         summary = generate_sample(Path(args[0]), scale=float(args[1]), snapshot_date=Path(args[0]).name)
-        return {"rows": summary.get("positions_rows") if isinstance(summary, dict) else None}
+        return {"rows": summary["rows"]["positions"]}
     if stage == "ingest":
         from pipelines.ingest import ingest_snapshot
 

@@ -22,6 +22,7 @@ from pipelines.disclosure import suppress
 from pipelines.errors import BuildError
 
 MART_PREFIX = "mart_"
+EXCEL_MAX_ROWS = 1_048_576  # rows in a worksheet, header included
 # Pinned so that the xlsx bytes do not change from run to run.
 WORKBOOK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -91,6 +92,14 @@ def _write_workbook(path: Path, frames: dict[str, pl.DataFrame]) -> None:
     workbook.set_properties({"created": WORKBOOK_DATE.replace(tzinfo=None)})
     try:
         for mart, frame in frames.items():
+            if frame.height >= EXCEL_MAX_ROWS:
+                # A position-level mart of a national payroll (1.4 M rows) does not fit a sheet:
+                # say where the table is instead of failing the whole export.
+                note = pl.DataFrame({"note": [
+                    f"{mart} has {frame.height:,} rows, more than an Excel sheet holds "
+                    f"({EXCEL_MAX_ROWS - 1:,}); use {mart}.csv or {mart}.parquet"]})
+                note.write_excel(workbook=workbook, worksheet=mart[:31], autofit=False)
+                continue
             publishable(frame, mart).write_excel(workbook=workbook, worksheet=mart[:31], autofit=False)
     finally:
         workbook.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import marts
+from pipelines import export, marts
 from pipelines.csv_safety import neutralize
 
 
@@ -43,3 +43,17 @@ def test_neutralize_formulas_only_touches_text_starting_a_formula() -> None:
     out = neutralize(frame)
     assert out["t"].to_list() == ["'=1+1", "'+51 999", "'-x", "'@SUM(A1)", "ok", None]
     assert out["n"].to_list() == frame["n"].to_list()
+
+
+def test_a_mart_too_large_for_excel_gets_a_note_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Shrink the limit instead of writing a million rows: 3 rows do not fit a "2-row" sheet.
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 3)
+    from openpyxl import load_workbook
+
+    frames = {"mart_reconciliation": pl.DataFrame({"snapshot": ["s"] * 3, "x": [1, 2, 3]}),
+              "mart_unclassified": pl.DataFrame({"snapshot": ["s"], "x": [1]})}
+    export._write_workbook(tmp_path / "m.xlsx", frames)
+    book = load_workbook(tmp_path / "m.xlsx")
+    big = [c.value for row in book["mart_reconciliation"].iter_rows() for c in row]
+    assert big[0] == "note" and "3 rows, more than an Excel sheet holds (2)" in big[1]
+    assert [c.value for c in next(book["mart_unclassified"].iter_rows())] == ["snapshot", "x", "is_suppressed"]
