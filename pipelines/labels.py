@@ -380,25 +380,19 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
     "bool": {"true": ("Sí", "Yes"), "false": ("No", "No"), "none": ("Sin dato", "Unknown")},
 }
 
-# Entity classification -> SERVIR 2016 Graph 6 group (mirrors seeds/rules/entity_classifications.csv).
-ENTITY_GROUP = {
-    "ministry": "ministries",
-    "regulatory_agency": "technical_specialized",
-    "specialized_technical_agency": "technical_specialized",
-    "regional_government_hq": "regional_hq",
-}
+def _seed_mapping(seed: str, key: str, value: str) -> dict[str, str]:
+    """A key -> value column pair of a rules seed: the groupings stay data an analyst edits once."""
+    import csv
 
-# Body type -> SERVIR 2016 Graph 5 category (mirrors seeds/rules/body_type_groups.csv).
-GRAPH5_CATEGORY = {
-    "senior_management": "senior_management",
-    "line": "line",
-    "consultative": "line",
-    "decentralized": "decentralized",
-    "support": "support_advisory",
-    "advisory": "support_advisory",
-    "institutional_control": "support_advisory",
-    "judicial_defense": "support_advisory",
-}
+    from pipelines.paths import PROJECT_ROOT
+
+    with (PROJECT_ROOT / "seeds" / "rules" / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
+        return {row[key]: row[value] for row in csv.DictReader(handle) if row[value]}
+
+
+# Entity classification -> SERVIR 2016 Graph 6 group; body type -> Graph 5 category (from the seeds).
+ENTITY_GROUP = _seed_mapping("entity_classifications", "entity_classification", "graph6_group")
+GRAPH5_CATEGORY = _seed_mapping("body_type_groups", "body_type", "graph5_category")
 
 
 def _index(lang: str) -> int:
