@@ -170,3 +170,17 @@ def test_scale_streams_in_chunks(tmp_path: Path) -> None:
     assert abs(rows - 3 * 11003) <= 0.01 * 3 * 11003
     ids = pl.scan_csv(tmp_path / "positions.csv", infer_schema=False).select(pl.col("dni").drop_nulls())
     assert ids.select(pl.col("dni").is_unique().all()).collect().item()
+
+
+def test_classification_profiles_cover_the_registry_and_mixes_sum_to_one() -> None:
+    """The sample's shape table is edited by hand: every class the generator can pick needs a row,
+    and each row's labor-regime mix is a distribution."""
+    from pipelines.sample import frame, reference
+
+    profiles = reference.classification_profiles()
+    eligible = set(frame.NATIONAL_ENTITY_CLASSES + frame.REGIONAL_ENTITY_CLASSES + frame.TYPE_B_CLASSES)
+    assert eligible <= set(profiles), eligible - set(profiles)
+    for name, row in profiles.items():
+        mix = sum(v for k, v in row.items() if k.startswith("mix_"))
+        assert abs(mix - 1.0) < 1e-9, (name, mix)
+        assert row["base_size"] > 0 and row["total_positions_ratio"] > 1

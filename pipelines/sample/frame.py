@@ -22,24 +22,14 @@ REGIONAL_ENTITY_CLASSES = (
 )
 TYPE_B_CLASSES = ("program", "special_project", "decentralized_body", "judicial_branch")
 
+# Shape parameters per classification live in reference/classification_profiles.csv.
+PROFILES = reference.classification_profiles()
 # Typical number of management positions before calibration; only relative sizes matter.
-BASE_SIZE = {
-    "ministry": 90, "specialized_technical_agency": 40, "regulatory_agency": 30,
-    "public_executing_agency": 22, "administrative_system_body": 25,
-    "constitutionally_autonomous_agency": 45, "judicial_branch": 60, "social_security_fund": 160,
-    "regional_government_hq": 100, "metropolitan_municipality_lima": 150, "regional_public_agency": 12,
-    "program": 16, "special_project": 12, "decentralized_body": 14,
-}
+BASE_SIZE = {c: p["base_size"] for c, p in PROFILES.items()}
 UNIVERSITY_SIZE = 24
 # Management positions are a small slice of an entity's whole table of positions (the
 # denominator of the 5% appointed cap): ratio of all positions to management positions.
-TOTAL_POSITIONS_RATIO = {
-    "ministry": 14, "specialized_technical_agency": 22, "regulatory_agency": 12,
-    "public_executing_agency": 25, "administrative_system_body": 10,
-    "constitutionally_autonomous_agency": 30, "judicial_branch": 45, "social_security_fund": 260,
-    "regional_government_hq": 9, "metropolitan_municipality_lima": 30, "regional_public_agency": 15,
-    "program": 35, "special_project": 15, "decentralized_body": 40,
-}
+TOTAL_POSITIONS_RATIO = {c: p["total_positions_ratio"] for c, p in PROFILES.items()}
 SECTOR_KEYS = ("EDUCACION", "ECONOMIA Y FINANZAS", "SALUD")
 GROUP_KEYS = ("regional_government_hq", "specialized_technical_agency", "ministry")
 

@@ -12,53 +12,26 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipelines.sample.frame import Frame
+from pipelines.sample.frame import PROFILES, Frame
 
 # Propensity of an entity's units to be decentralized bodies (zonal offices, courts, networks);
 # rescaled so the national+regional total matches the published 16%.
-DECENTRALIZED_PROPENSITY = {
-    "ministry": 0.05, "specialized_technical_agency": 0.25, "regulatory_agency": 0.15,
-    "public_executing_agency": 0.2, "administrative_system_body": 0.05,
-    "constitutionally_autonomous_agency": 0.3, "judicial_branch": 0.5, "social_security_fund": 0.4,
-    "regional_government_hq": 0.15, "metropolitan_municipality_lima": 0.1, "regional_public_agency": 0.03,
-    "program": 0.35, "special_project": 0.1, "decentralized_body": 0.45,
-}
-LINE_PROPENSITY = {"program": 0.5, "special_project": 0.5, "decentralized_body": 0.45}
+DECENTRALIZED_PROPENSITY = {c: p["decentralized_propensity"] for c, p in PROFILES.items()}
+LINE_PROPENSITY = {c: p["line_propensity"] for c, p in PROFILES.items()}
 UNIVERSITY_DECENTRALIZED = 0.03
 
 # Labor regime mix of management positions by entity classification (dl276, dl728, cas, pmc,
 # law30057, special_career). Illustrative: 2016 managers were mostly 276 in ministries and
 # regions, 728 in technical agencies and ESSALUD, CAS in programs.
 REGIMES = ("dl276", "dl728", "cas", "pmc", "law30057", "special_career")
-REGIME_MIX = {
-    "ministry": (0.52, 0.05, 0.30, 0.07, 0.04, 0.02),
-    "specialized_technical_agency": (0.10, 0.60, 0.24, 0.04, 0.02, 0.0),
-    "regulatory_agency": (0.0, 0.80, 0.16, 0.02, 0.02, 0.0),
-    "public_executing_agency": (0.40, 0.18, 0.34, 0.05, 0.03, 0.0),
-    "administrative_system_body": (0.10, 0.30, 0.45, 0.05, 0.10, 0.0),
-    "constitutionally_autonomous_agency": (0.45, 0.30, 0.15, 0.0, 0.0, 0.10),
-    "judicial_branch": (0.25, 0.55, 0.10, 0.0, 0.0, 0.10),
-    "social_security_fund": (0.0, 0.85, 0.15, 0.0, 0.0, 0.0),
-    "regional_government_hq": (0.60, 0.02, 0.28, 0.09, 0.01, 0.0),
-    "metropolitan_municipality_lima": (0.45, 0.35, 0.20, 0.0, 0.0, 0.0),
-    "regional_public_agency": (0.45, 0.10, 0.43, 0.02, 0.0, 0.0),
-    "program": (0.10, 0.05, 0.78, 0.05, 0.02, 0.0),
-    "special_project": (0.25, 0.10, 0.60, 0.05, 0.0, 0.0),
-    "decentralized_body": (0.62, 0.05, 0.28, 0.03, 0.0, 0.02),
-}
+REGIME_MIX = {c: tuple(p[f"mix_{r}"] for r in REGIMES) for c, p in PROFILES.items()}
 UNIVERSITY_MIX = (0.55, 0.0, 0.15, 0.0, 0.0, 0.30)
 
 # Monthly pay (PEN) of a national level-L manager before multipliers: illustrative, set so the
 # regime and level-of-government gaps look like 2016 (728 above 276, regions below Lima).
 LEVEL_PAY = np.array([0.0, 17000.0, 11500.0, 8600.0, 6200.0])
 REGIME_PAY = {"dl276": 0.78, "dl728": 1.22, "cas": 0.86, "pmc": 1.12, "law30057": 1.05, "special_career": 0.9}
-CLASS_PAY = {
-    "ministry": 1.0, "specialized_technical_agency": 1.12, "regulatory_agency": 1.35,
-    "public_executing_agency": 0.95, "administrative_system_body": 1.1,
-    "constitutionally_autonomous_agency": 1.1, "judicial_branch": 1.0, "social_security_fund": 1.05,
-    "regional_government_hq": 0.72, "metropolitan_municipality_lima": 0.85, "regional_public_agency": 0.66,
-    "program": 0.9, "special_project": 0.85, "decentralized_body": 0.8,
-}
+CLASS_PAY = {c: p["pay_multiplier"] for c, p in PROFILES.items()}
 MINISTER_PAY = 30000.0  # D.S. 023-2014-EF
 REGIONAL_GM_PAY = (6000.0, 16000.0)  # Gerente General de Gobierno Regional, D.S. 023-2014-EF
 PMC_PAY = (7000.0, 18500.0)  # Cuerpo de Gerentes Públicos band, D.S. 108-2009-EF
@@ -92,7 +65,7 @@ def body_mix(frame: Frame, targets: dict[str, float], rng: np.random.Generator) 
     target_dec = targets["share_body_decentralized"] * total
     for _ in range(5):  # the cap makes one rescale undershoot
         dec = np.clip(dec * target_dec / (n * dec).sum(), 0, 0.8)
-    line = np.array([LINE_PROPENSITY.get(c, 0.43) for c in cls]) * rng.lognormal(0, 0.2, ent.height)
+    line = np.array([LINE_PROPENSITY[c] for c in cls]) * rng.lognormal(0, 0.2, ent.height)
     rest = n * (1 - dec)
     line_share, sa_share = targets["share_body_line"], targets["share_body_support_advisory"]
     line_target = line_share / (line_share + sa_share)

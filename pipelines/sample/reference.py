@@ -46,3 +46,12 @@ def pay_exceptions() -> pl.DataFrame:
 
 def annex_09_source_ids() -> set[str]:
     return set(_csv(SEEDS_DIR / "tpm_annex_09_sample.csv")["source_id"].to_list())
+
+
+def classification_profiles() -> dict[str, dict[str, float]]:
+    """Per entity classification, the sample's shape parameters (illustrative, not SERVIR rules):
+    relative size, all-positions ratio, decentralized/line propensity, pay multiplier, regime mix.
+    One editable table instead of parallel dicts in code."""
+    table = _csv(REFERENCE_DIR / "classification_profiles.csv")
+    return {row["entity_classification"]: {k: float(v) for k, v in row.items() if k != "entity_classification"}
+            for row in table.iter_rows(named=True)}
