@@ -8,7 +8,7 @@ staged snapshots, then exports every mart per snapshot (pipelines.export). The l
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ class BuildResult:
     dbt_seconds: float  # the whole dbt call: imports, parse, then execution
     dbt_execution_seconds: float  # dbt's own "Finished running ... in" time (seeds, models, tests)
     export_seconds: float
+    tests_passed: int = 0  # dbt data tests (and unit tests, if run) that passed
 
 
 def staged_snapshots(snapshot: str | None = None) -> list[str]:
@@ -61,18 +62,24 @@ def build(
     assumptions: Mapping[str, bool] | None = None,
     unit_tests: bool = False,
     export_marts: bool = True,
+    exports: Sequence[str] | None = None,
     project_dir: Path | None = None,
 ) -> BuildResult:
-    """Build and export the marts of one staged snapshot (or of every staged snapshot if None).
+    """Build the warehouse from every staged snapshot; export one snapshot's marts (all if None).
 
     assumptions: e.g. {"A2": False} switches assumption A2 off for this build (default: all on).
     unit_tests: also run the dbt unit tests (logic tests of the rules; ~10 s more). They do not
     depend on the data, so `make test` runs them and a routine refresh can skip them.
+    exports: export these snapshots instead (a refresh exports only what its change affects).
     project_dir: a copy of the dbt project to build instead of this one (tests edit seeds there).
     Raises BuildError (file, problem, fix) on any failure; the previous marts stay in place.
     """
     snapshots = staged_snapshots(snapshot)
-    dbt_vars: dict[str, object] = {"snapshot": snapshot or "*"}
+    # dbt always reads every staged snapshot: the history marts compare each snapshot with the
+    # one before it, so building one snapshot alone would export it without its history.
+    # `snapshot` only narrows what is exported.
+    staged_snapshots()
+    dbt_vars: dict[str, object] = {"snapshot": "*"}
     for name, on in (assumptions or {}).items():
         if name.upper() not in ASSUMPTIONS:
             raise BuildError(problem=f"unknown assumption {name!r}",
@@ -87,7 +94,12 @@ def build(
     execution_seconds = float(getattr(result, "elapsed_time", 0.0) or 0.0)
     files: list[Path] = []
     started = time.perf_counter()
+    if exports is not None:
+        snapshots = list(exports)
     if export_marts:
         files = export.export_marts(snapshots)
+    tests_passed = sum(1 for r in getattr(result, "results", None) or []
+                       if getattr(getattr(r, "node", None), "resource_type", "") in ("test", "unit_test")
+                       and str(r.status).lower() == "pass")
     return BuildResult(tuple(snapshots), tuple(files), dbt_seconds, execution_seconds,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, tests_passed)

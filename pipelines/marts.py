@@ -15,11 +15,6 @@ def _mart_file(name: str) -> str:
     return (stem if stem.startswith(MART_PREFIX) else MART_PREFIX + stem) + ".parquet"
 
 
-def _snapshot_order(snapshot: str) -> tuple[str, str]:
-    # Latest = latest date in the folder name; undated folders sort before dated ones, by name.
-    return (paths.snapshot_date(snapshot) or "", snapshot)
-
-
 def snapshots() -> list[str]:
     """Snapshots with exported marts, oldest first."""
     root = paths.marts_dir()
@@ -27,7 +22,7 @@ def snapshots() -> list[str]:
         return []
     found = [d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")
              and any(d.glob(f"{MART_PREFIX}*.parquet"))]
-    return sorted(found, key=_snapshot_order)
+    return sorted(found, key=paths.snapshot_sort_key)
 
 
 def path(name: str, snapshot: str | None = None) -> Path:
@@ -46,6 +41,24 @@ def path(name: str, snapshot: str | None = None) -> Path:
 def load(name: str, snapshot: str | None = None) -> pl.DataFrame:
     """Mart `name` for `snapshot` (the latest snapshot if None) as a polars DataFrame."""
     return pl.read_parquet(path(name, snapshot))
+
+
+def load_history(name: str, upto: str | None = None) -> pl.DataFrame:
+    """Mart `name` from every snapshot up to `upto` (inclusive; all if None), oldest first.
+
+    Each snapshot folder holds its own rows of a history mart (changes *into* that snapshot), so
+    a trend is the concatenation of the folders. A report for an older snapshot passes `upto`
+    so it does not change when later snapshots arrive.
+    """
+    chosen = snapshots()
+    if upto is not None:
+        if upto not in chosen:
+            raise FileNotFoundError(f"no marts for snapshot {upto!r} under {paths.marts_dir()}")
+        chosen = chosen[: chosen.index(upto) + 1]
+    frames = [pl.read_parquet(path(name, s)) for s in chosen]
+    if not frames:
+        raise FileNotFoundError(f"no marts under {paths.marts_dir()}: run `servir-pm build` first")
+    return pl.concat(frames, how="diagonal_relaxed")
 
 
 def list() -> pl.DataFrame:  # the documented API name; shadows the builtin only here

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The embedded sample's snapshot (synthetic positions on real entities, see README).
 SAMPLE_SNAPSHOT = "2016-05-31"
+# The sample's second snapshot: the first one evolved six months (pipelines.sample.evolve).
+SAMPLE_NEXT_SNAPSHOT = "2016-11-30"
 
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -52,8 +56,56 @@ def reports_dir(snapshot: str | None = None) -> Path:
     return base / snapshot if snapshot else base
 
 
+def work_dir() -> Path:
+    """Scratch space for outputs being built; never read by anyone but the stage writing it."""
+    return data_dir() / ".work"
+
+
+def locks_dir() -> Path:
+    return data_dir() / ".locks"
+
+
+def runs_log_path() -> Path:
+    return data_dir() / "runs.jsonl"
+
+
+def published_state_path() -> Path:
+    """What `servir-pm refresh` last published: per snapshot, the input hashes it was built from."""
+    return data_dir() / "published.json"
+
+
+# The variables every output location is derived from (see the functions above).
+_OUTPUT_ENV = ("SERVIR_PM_DATA", "SERVIR_PM_WAREHOUSE", "SERVIR_PM_REPORTS")
+
+
+@contextmanager
+def outputs_redirected(root: Path) -> Iterator[Path]:
+    """Send staging, quarantine, marts, warehouse and reports under `root` for the duration.
+
+    A refresh builds its new outputs aside this way and publishes them only when every step
+    succeeded. Raw inputs must be resolved before entering (data_dir() points at `root` inside).
+    """
+    saved = {key: os.environ.get(key) for key in _OUTPUT_ENV}
+    root = root.resolve()
+    os.environ.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_WAREHOUSE": str(root / "warehouse.duckdb"),
+                       "SERVIR_PM_REPORTS": str(root / "reports")})
+    try:
+        yield root
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
 def snapshot_name(snapshot_dir: Path) -> str:
     return snapshot_dir.resolve().name
+
+
+def snapshot_sort_key(snapshot: str) -> tuple[str, str]:
+    """Chronological order: by the date in the name; undated names first, by name (as dbt orders them)."""
+    return (snapshot_date(snapshot) or "", snapshot)
 
 
 def snapshot_date(snapshot: str) -> str | None:

@@ -1,0 +1,102 @@
+-- Each position of each snapshot set against the same position (position_id) in the previous
+-- snapshot, so every change between consecutive snapshots is one row. Snapshots are ordered by
+-- snapshot_date, then name (undated names first, as pipelines.marts orders them); the first
+-- snapshot has no previous one and yields no rows.
+--
+-- Why not dbt snapshots: they record history in the warehouse as builds happen, so the history
+-- would depend on which builds ran and could not be rebuilt. Here every staged snapshot is kept
+-- (data/staging/<snapshot>/) and the warehouse is rebuilt from all of them, so the comparison is
+-- a pure function of the inputs: same snapshots in, same changes out.
+with snapshot_order as (
+    select
+        snapshot,
+        any_value(snapshot_date) as snapshot_date
+    from {{ ref('int_positions_classified') }}
+    group by snapshot
+),
+
+pairs as (
+    select
+        snapshot,
+        snapshot_date,
+        lag(snapshot) over (order by snapshot_date asc nulls first, snapshot) as previous_snapshot,
+        lag(snapshot_date) over (order by snapshot_date asc nulls first, snapshot) as previous_snapshot_date
+    from snapshot_order
+),
+
+current_side as (
+    select p.*
+    from {{ ref('int_positions_classified') }} as p
+    inner join pairs on pairs.snapshot = p.snapshot and pairs.previous_snapshot is not null
+),
+
+previous_side as (
+    select
+        pairs.snapshot as compared_with,
+        p.*
+    from {{ ref('int_positions_classified') }} as p
+    inner join pairs on pairs.previous_snapshot = p.snapshot
+),
+
+matched as (
+    select
+        coalesce(cur.snapshot, prev.compared_with) as snapshot,
+        coalesce(cur.position_id, prev.position_id) as position_id,
+        cur.position_key is not null as in_current,
+        prev.position_key is not null as in_previous,
+        -- Where the position is now, or where it was if it no longer exists.
+        coalesce(cur.entity_id, prev.entity_id) as entity_id,
+        coalesce(cur.entity_name, prev.entity_name) as entity_name,
+        coalesce(cur.effective_government_level, prev.effective_government_level,
+                 cur.government_level, prev.government_level, 'unknown') as government_level,
+        coalesce(cur.servant_group, prev.servant_group) as servant_group,
+        case when cur.position_key is not null then cur.role else prev.role end as role,
+        prev.entity_id as previous_entity_id,
+        cur.servant_group as current_servant_group,
+        prev.servant_group as previous_servant_group,
+        cur.role as current_role,
+        prev.role as previous_role,
+        cur.is_tpm as current_is_tpm,
+        prev.is_tpm as previous_is_tpm,
+        cur.organizational_level as current_organizational_level,
+        prev.organizational_level as previous_organizational_level,
+        cur.body_type as current_body_type,
+        prev.body_type as previous_body_type,
+        cur.appointment_type as current_appointment_type,
+        prev.appointment_type as previous_appointment_type,
+        cur.monthly_pay as current_monthly_pay,
+        prev.monthly_pay as previous_monthly_pay,
+        -- Pseudonymized occupant keys (salted hashes): compared here, never exported.
+        cur.occupant_key as current_occupant_key,
+        prev.occupant_key as previous_occupant_key
+    from current_side as cur
+    full outer join previous_side as prev
+        on prev.compared_with = cur.snapshot
+        and prev.position_id = cur.position_id
+)
+
+select
+    m.snapshot,
+    pairs.snapshot_date,
+    pairs.previous_snapshot,
+    pairs.previous_snapshot_date,
+    m.* exclude (snapshot),
+    in_current and not in_previous as is_new,
+    in_previous and not in_current as is_removed,
+    in_current and in_previous and (
+        current_servant_group is distinct from previous_servant_group
+        or current_role is distinct from previous_role
+        or coalesce(current_is_tpm, false) <> coalesce(previous_is_tpm, false)
+    ) as is_reclassified,
+    in_current and in_previous and entity_id is distinct from previous_entity_id as is_entity_changed,
+    -- Occupancy needs occupant IDs in both extracts; without them every flag below is false.
+    in_current and in_previous and previous_occupant_key is not null as was_occupied,
+    in_current and in_previous and previous_occupant_key is not null and current_occupant_key is not null
+        and current_occupant_key <> previous_occupant_key as is_occupant_replaced,
+    in_current and in_previous and previous_occupant_key is not null and current_occupant_key is null
+        as is_vacated,
+    in_current and in_previous and previous_occupant_key is null and current_occupant_key is not null
+        as is_filled,
+    in_current and in_previous and current_monthly_pay is distinct from previous_monthly_pay as is_pay_changed
+from matched as m
+inner join pairs on pairs.snapshot = m.snapshot

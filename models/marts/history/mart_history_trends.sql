@@ -1,0 +1,49 @@
+-- How does the public managers group evolve from snapshot to snapshot? One row per snapshot and
+-- effective government level, plus an 'all' row per snapshot; each row carries the previous
+-- snapshot's figures so the change needs no second table. Pay medians over has_pay positions
+-- (occupied, pay > 0), as in the compensation marts.
+with by_level as (
+    select
+        snapshot,
+        any_value(snapshot_date) as snapshot_date,
+        coalesce(government_level, 'all') as government_level,
+        count(*) filter (where servant_group not in ('PO', 'excluded')) as management_positions,
+        count(*) filter (where servant_group = 'PO') as po_positions,
+        count(*) filter (where servant_group = 'PM') as pm_positions,
+        count(*) filter (where servant_group = 'PM' and is_tpm) as tpm_positions,
+        count(*) filter (where servant_group = 'CA') as ca_positions,
+        count(*) filter (where servant_group = 'not_determined') as not_determined_positions,
+        count(*) filter (where servant_group = 'PM' and appointment_type = 'appointed') as pm_appointed,
+        count(*) filter (where servant_group not in ('PO', 'excluded') and appointment_type = 'appointed')
+            as management_appointed,
+        count(*) filter (where servant_group = 'PM' and has_pay) as pm_with_pay,
+        quantile_cont(monthly_pay, 0.5) filter (where servant_group = 'PM' and has_pay) as median_pay_pm,
+        count(*) filter (where servant_group not in ('PO', 'excluded') and has_pay) as management_with_pay,
+        quantile_cont(monthly_pay, 0.5) filter (where servant_group not in ('PO', 'excluded') and has_pay)
+            as median_pay_management
+    from {{ ref('int_compensation_positions') }}
+    group by grouping sets ((snapshot, government_level), (snapshot))
+),
+
+shares as (
+    select
+        *,
+        pm_appointed::double / nullif(pm_positions, 0) as pm_appointed_share,
+        management_appointed::double / nullif(management_positions, 0) as management_appointed_share
+    from by_level
+)
+
+select
+    *,
+    lag(snapshot) over w as previous_snapshot,
+    lag(pm_positions) over w as previous_pm_positions,
+    lag(tpm_positions) over w as previous_tpm_positions,
+    lag(management_positions) over w as previous_management_positions,
+    lag(pm_appointed_share) over w as previous_pm_appointed_share,
+    lag(median_pay_pm) over w as previous_median_pay_pm,
+    pm_positions - lag(pm_positions) over w as pm_change,
+    tpm_positions - lag(tpm_positions) over w as tpm_change,
+    management_positions - lag(management_positions) over w as management_change,
+    median_pay_pm / nullif(lag(median_pay_pm) over w, 0) - 1 as median_pay_pm_change_pct
+from shares
+window w as (partition by government_level order by snapshot_date asc nulls first, snapshot)
