@@ -7,7 +7,6 @@ in at the end, so a snapshot that stops half-way leaves the previous outputs unt
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -18,18 +17,13 @@ from pathlib import Path
 import polars as pl
 
 from pipelines import manifest, paths
-from pipelines.contract import COLUMNS, KEYS, REASONS, TABLES, fold, staging_columns
+from pipelines.contract import COLUMNS, KEYS, REASONS, TABLES, staging_columns
 from pipelines.csv_safety import write_safe_csv
+from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of
 from pipelines.errors import ContractError, UnreadableFileError
 from pipelines.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
-from pipelines.readers import SUPPORTED_SUFFIXES, read_table
+from pipelines.readers import read_table
 
-# File names an analyst may use for each table (matched on the folded start of the name,
-# so `positions_2025_part1.csv` and `Puestos Directivos.xlsx` both count).
-TABLE_FILE_PREFIXES = {
-    "entities": ("entities", "entidades", "entity"),
-    "positions": ("positions", "puestos", "cargos", "position"),
-}
 # Quarantine files show the row as it came; a cell this long is cut so the file stays usable.
 _QUARANTINE_CELL_CHARS = 1_000
 _WARN_ONLY_KINDS = ("date",)  # a bad date empties the value and warns; the position still counts
@@ -77,26 +71,6 @@ class SnapshotResult:
     quarantine_dir: Path
     manifest_path: Path
     table_checks: dict[str, dict]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def discover_files(snapshot_dir: Path) -> dict[str, list[Path]]:
-    found: dict[str, list[Path]] = {t: [] for t in TABLES}
-    for path in sorted(snapshot_dir.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            continue
-        stem = fold(path.stem)
-        for table, prefixes in TABLE_FILE_PREFIXES.items():
-            if stem.startswith(prefixes):
-                found[table].append(path)
-    return found
 
 
 def load_file(path: Path, table: str, sheet: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:

@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.contract import fold, header_aliases
+from pipelines.discovery import SUPPORTED_SUFFIXES
 from pipelines.errors import UnreadableFileError
 
-SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
 # Title rows above the header are common in exported spreadsheets; look this far down.

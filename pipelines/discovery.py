@@ -1,0 +1,43 @@
+"""Which files of a snapshot folder are inputs, and their content hashes.
+
+Kept free of polars and duckdb so that `servir-pm refresh` can decide there is nothing to do
+without importing either (the no-change path must stay well under two seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pipelines.contract import TABLES, fold
+
+# Readable table formats (pipelines.readers reads them; kept here so discovery stays light).
+SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+
+# File names an analyst may use for each table (matched on the folded start of the name,
+# so `positions_2025_part1.csv` and `Puestos Directivos.xlsx` both count).
+TABLE_FILE_PREFIXES = {
+    "entities": ("entities", "entidades", "entity"),
+    "positions": ("positions", "puestos", "cargos", "position"),
+}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover_files(snapshot_dir: Path) -> dict[str, list[Path]]:
+    """Input files of a snapshot folder by table; hidden files and Office lock files are skipped."""
+    found: dict[str, list[Path]] = {t: [] for t in TABLES}
+    for path in sorted(snapshot_dir.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "~$")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        stem = fold(path.stem)
+        for table, prefixes in TABLE_FILE_PREFIXES.items():
+            if stem.startswith(prefixes):
+                found[table].append(path)
+    return found
