@@ -1,6 +1,8 @@
 """Embedded synthetic sample: real Peruvian entities, synthetic management positions calibrated
-to SERVIR's published 2016 marginals. See `generate.py` and `reference/`."""
+to SERVIR's published 2016 marginals. See `generate.py` and `reference/`; `evolve.py` writes a
+later snapshot of a sample with plausible changes (removed, new, reclassified, new occupants...)."""
 
+from pipelines.sample.evolve import evolve_snapshot
 from pipelines.sample.generate import generate_sample
 
-__all__ = ["generate_sample"]
+__all__ = ["evolve_snapshot", "generate_sample"]

@@ -55,3 +55,73 @@ Do not use these numbers for decisions: they exist to exercise the pipeline and 
 
 def render(snapshot: str, seed: int, scale: float, entities: int, positions: int) -> str:
     return README.format(snapshot=snapshot, seed=seed, scale=scale, entities=entities, positions=positions)
+
+
+EVOLVED_README = """# Muestra sintética evolucionada / Evolved synthetic sample
+
+**Corte / snapshot:** {snapshot} · **semilla / seed:** {seed} · **entidades / entities:** {entities}
+· **puestos / positions:** {positions}
+
+**Base:** corte / snapshot {base_snapshot} (carpeta / folder `{base_name}`, {base_positions} puestos /
+positions; `positions.csv` sha256 `{base_positions_sha}`, `entities.csv` sha256 `{base_entities_sha}`)
+
+## Español
+
+Estos archivos NO son un registro oficial ni una evolución observada. Son un corte posterior
+**sintético** de la muestra base, generado con `pipelines.sample.evolve_snapshot` y las tasas
+ilustrativas de `pipelines/sample/reference/evolution_rates.csv`. Toda fila lleva
+`origen_datos = synthetic_sample`. Las entidades son las mismas; solo `total_puestos` cambia en el
+saldo de puestos creados menos eliminados de cada entidad.
+
+## English
+
+These files are NOT an official registry nor an observed evolution. They are a **synthetic**
+later snapshot of the base sample, made by `pipelines.sample.evolve_snapshot` with the
+illustrative rates in `pipelines/sample/reference/evolution_rates.csv`. Every row carries
+`origen_datos = synthetic_sample`. Entities are the same; only `total_puestos` moves by each
+entity's positions created minus positions eliminated.
+
+## Cambios / Changes ({base_snapshot} → {snapshot})
+
+| Cambio / change | Puestos / positions |
+|---|---:|
+| Eliminados / removed (`codigo_puesto` solo en la base / only in the base) | {removed} |
+| Nuevos / new (`codigo_puesto` solo en este corte / only in this snapshot) | {new} |
+| Reclasificados / reclassified (`nivel_organizacional` o / or `tipo_organo`) | {reclassified} |
+| · por nivel / by level | {reclassified_level} |
+| · por tipo de órgano / by body type | {reclassified_body} |
+| Cambio de ocupante / occupant changed (`dni` nuevo / new) | {occupant_changed} |
+| · vacantes cubiertas / vacancies filled | {vacancies_filled} |
+| Vacados / vacated (`dni` en blanco / blank) | {vacated} |
+| Cambio de remuneración / pay changed | {pay_changed} |
+| Sin cambios / unchanged | {unchanged} |
+
+Puestos en la base / positions in the base: {positions_in}; en este corte / in this snapshot:
+{positions_out} (= {positions_in} − {removed} + {new}).
+
+Categorías / categories: {categories}
+
+Coincidencias / overlaps: {overlaps}.
+
+**Cómo / how.** Reclasificación: `nivel_organizacional` sube o baja uno (entre 2 y 4) o
+`tipo_organo` cruza de línea a apoyo/asesoramiento (o al revés; desconcentrado pasa a línea), y
+`tipo_funcion` lo sigue; cargo y unidad no se renombran. Nunca se eliminan ni reclasifican la Alta
+Dirección (nivel 1), el OCI, la Procuraduría ni las gerencias de línea de nivel 2 de un gobierno
+regional. Un ocupante nuevo trae DNI ficticio nuevo (rango 9xxxxxxx, sin repetir ninguno de la
+base), sexo, fecha de inicio entre ambos cortes y el cargo en su género; un puesto vacado queda con
+DNI, sexo y fecha en blanco y condición Vacante. Remuneración: ajuste general por régimen e
+individual, redondeada a S/ 50 y dentro de los topes de la muestra. / Reclassification moves
+`nivel_organizacional` by one (within 2-4) or moves `tipo_organo` across the line /
+support-advisory divide (decentralized becomes line), `tipo_funcion` following; titles and units
+are not renamed. Senior management (level 1), the OCI, the public attorney and a regional
+government's level-2 line managements are never removed nor reclassified. A new occupant brings a
+new fake DNI (9xxxxxxx, none of the base's), a sex, a start date between the two snapshots and the
+title in their grammatical gender; a vacated position has blank DNI, sex and date and condicion
+Vacante. Pay: general adjustment by labor regime plus individual changes, rounded to S/ 50, within
+the sample's caps.
+"""
+
+
+def render_evolved(**fields: object) -> str:
+    """README of a snapshot written by `evolve_snapshot` (fields: see EVOLVED_README)."""
+    return EVOLVED_README.format(**fields)
