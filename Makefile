@@ -36,4 +36,4 @@ lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^servir-pm' > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf data/staging data/quarantine data/marts/* data/warehouse*.duckdb data/runs.jsonl reports target logs .pytest_cache
+	rm -rf data/staging data/quarantine data/marts/* data/warehouse*.duckdb data/runs.jsonl data/published.json data/.work data/.locks data/logs reports target logs .pytest_cache

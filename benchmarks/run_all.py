@@ -1,5 +1,6 @@
 """`make bench`: time and peak memory of every stage, on the default sample and on a
-national-payroll-sized file (~1.4 million positions, scale 127). Prints a table; asserts nothing.
+national-payroll-sized file (~1.4 million positions, scale 127), plus the scheduled refresh
+(first publish, no-change run, one new snapshot). Prints a table; asserts nothing.
 
     python -m benchmarks.run_all [--scale 127] [--skip-large]
 """
@@ -59,7 +60,10 @@ def main() -> None:
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench_out")
     args = parser.parse_args()
+    from benchmarks import bench_refresh
+
     results = run_case("sample (scale 1)", 1.0, args.workdir, ["ingest", "build", "report"])
+    results += bench_refresh.run(args.workdir)
     if not args.skip_large:
         results += run_case(f"large (scale {args.scale:g})", args.scale, args.workdir, ["ingest", "build"])
     print(f"{'case':<22} {'stage':<30} {'seconds':>9} {'peak MB':>9} {'rows':>11}  note")

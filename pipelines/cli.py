@@ -25,11 +25,20 @@ def main(debug: Annotated[bool, typer.Option("--debug", help="Show full tracebac
     _DEBUG["on"] = debug
 
 
-def _guard(step: str, action):  # type: ignore[no-untyped-def]
-    """Run a stage: expected problems print one clear message, anything else a short one."""
+def _guard(step: str, action, locked: bool = False):  # type: ignore[no-untyped-def]
+    """Run a stage: expected problems print one clear message, anything else a short one.
+
+    locked: hold the pipeline lock (stages that write outputs), so a manual build never races a
+    scheduled refresh.
+    """
     from pipelines.console import exit_with, print_unexpected
 
     try:
+        if locked:
+            from pipelines.lock import exclusive
+
+            with exclusive(step):
+                return action()
         return action()
     except PipelineError as error:
         exit_with(error)
@@ -124,7 +133,7 @@ def sample(
 def ingest(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
     """Ingest one snapshot into data/staging/<snapshot>/ (+ quarantine and manifest)."""
     target = snapshot_dir or _default_snapshot()
-    _guard("ingesting", lambda: _ingest(target, sheet))
+    _guard("ingesting", lambda: _ingest(target, sheet), locked=True)
 
 
 def _build(snapshot: str | None):  # type: ignore[no-untyped-def]
@@ -144,7 +153,7 @@ def build(snapshot: Annotated[str | None, typer.Argument(
         help="Snapshot name, e.g. 2016-05-31 (default: every staged snapshot).", show_default=False)] = None,
 ) -> None:
     """Classify every position (dbt) and export the marts to data/marts/<snapshot>/."""
-    _guard("building", lambda: _build(snapshot))
+    _guard("building", lambda: _build(snapshot), locked=True)
 
 
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: es (default) or en.")]
@@ -165,16 +174,162 @@ def _report(snapshot: str, lang: str):  # type: ignore[no-untyped-def]
 def report(snapshot: Annotated[str, typer.Argument(help="Snapshot name, e.g. 2016-05-31.")] =
            paths.SAMPLE_SNAPSHOT, lang: LangOpt = "es") -> None:
     """Execute the notebooks on a snapshot's marts and write HTML reports to reports/<snapshot>/."""
-    _guard("rendering reports", lambda: _report(snapshot, lang))
+    _guard("rendering reports", lambda: _report(snapshot, lang), locked=True)
 
 
 @app.command()
 def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None, lang: LangOpt = "es") -> None:
-    """Ingest a snapshot, build its marts and render its reports (default: the embedded sample)."""
-    target = snapshot_dir or _default_snapshot()
-    result = _guard("ingesting", lambda: _ingest(target, sheet))
-    _guard("building", lambda: _build(result.snapshot))
-    _guard("rendering reports", lambda: _report(result.snapshot, lang))
+    """Ingest a snapshot, build its marts and render its reports.
+
+    Without a folder: make sure the embedded sample (two snapshots) is in data/raw, then refresh,
+    exactly as the scheduled job does; a second run with nothing new returns at once.
+    """
+    if snapshot_dir is None:
+        _guard("generating the sample", _ensure_sample)
+        _refresh_command(force=False, lang=lang, min_age=0.0, on_failure=None)
+        return
+
+    def manual() -> None:
+        result = _ingest(snapshot_dir, sheet)
+        _build(result.snapshot)
+        _report(result.snapshot, lang)
+
+    _guard("running", manual, locked=True)
+
+
+def _ensure_sample() -> None:
+    """Both sample snapshots in data/raw (deterministic, offline, ~1 s each); existing ones are kept."""
+    from pipelines.console import progress
+
+    first = paths.raw_dir(paths.SAMPLE_SNAPSHOT)
+    if not (first / "positions.csv").exists():
+        from pipelines.sample import generate_sample
+
+        with progress(f"Generating the embedded sample in {first}"):
+            generate_sample(first, snapshot_date=paths.SAMPLE_SNAPSHOT)
+    later = paths.raw_dir(paths.SAMPLE_NEXT_SNAPSHOT)
+    if not (later / "positions.csv").exists():
+        from pipelines.sample import evolve_snapshot
+
+        with progress(f"Evolving it into a later snapshot in {later}"):
+            evolve_snapshot(first, later, snapshot_date=paths.SAMPLE_NEXT_SNAPSHOT)
+
+
+OnFailureOpt = Annotated[str | None, typer.Option(
+    "--on-failure", help="Shell command run when the refresh fails (not when refused by the lock); it gets "
+    "SERVIR_PM_EXIT_CODE, SERVIR_PM_RUN_ID, SERVIR_PM_FAILED_STEP, SERVIR_PM_ERROR in its environment.")]
+
+
+@app.command()
+def refresh(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every snapshot even if nothing changed.")] = False,
+    lang: LangOpt = "es",
+    min_age: Annotated[float, typer.Option(
+        "--min-age", help="Leave for the next run any snapshot with a file modified less than this many "
+        "seconds ago (still being copied in).")] = 0.0,
+    on_failure: OnFailureOpt = None,
+) -> None:
+    """Pick up new or changed snapshots in data/raw, rebuild and publish them atomically.
+
+    Exit codes: 0 published or nothing changed; 2 bad input; 3 build or a dbt test failed;
+    4 report rendering failed; 5 another run holds the lock; 1 unexpected.
+    """
+    _refresh_command(force, lang, min_age, on_failure)
+
+
+def _refresh_command(force: bool, lang: str, min_age: float, on_failure: str | None) -> None:
+    from pipelines.console import progress
+
+    def action() -> None:
+        from pipelines.refresh import refresh as run_refresh
+
+        with progress("Refreshing from data/raw") as step:
+            result = run_refresh(force=force, lang=lang, min_age_seconds=min_age, on_step=step)
+        for name, why in result.plan.waiting.items():
+            typer.echo(f"Waiting: {name}: {why}")
+        if result.outcome == "no_change":
+            typer.echo(f"Nothing changed since the last publish ({len(result.plan.snapshots)} snapshot(s) "
+                       f"checked in {result.seconds:.2f} s).")
+            return
+        for name, why in result.plan.changed.items():
+            typer.echo(f"Rebuilt {name}: {why}")
+        typer.echo(f"Published {', '.join(result.plan.affected)} in {result.seconds:.1f} s "
+                   f"(run {result.run_id}); reports in {paths.reports_dir()}")
+
+    try:
+        _guard("refreshing", action)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+        if on_failure and code not in (0, 5):
+            _run_failure_hook(on_failure, code)
+        raise
+    except typer.Exit as stop:
+        if on_failure and stop.exit_code not in (0, 5):
+            _run_failure_hook(on_failure, stop.exit_code)
+        raise
+
+
+def _run_failure_hook(command: str, exit_code: int) -> None:
+    """Run the operator's alert command with what failed in its environment; its own failure is reported."""
+    import os
+    import subprocess
+
+    from pipelines import runlog
+
+    last = next((r for r in reversed(runlog.runs()) if r.get("outcome") == "failed"), {})
+    env = {**os.environ, "SERVIR_PM_EXIT_CODE": str(exit_code), "SERVIR_PM_RUN_ID": str(last.get("run_id", "")),
+           "SERVIR_PM_FAILED_STEP": str(last.get("failed_step", "")),
+           "SERVIR_PM_ERROR": str(last.get("error", "")).splitlines()[0] if last.get("error") else "",
+           "SERVIR_PM_RUNS_LOG": str(paths.runs_log_path())}
+    try:
+        done = subprocess.run(command, shell=True, env=env, timeout=300, check=False)  # the operator's own command line
+        if done.returncode != 0:
+            typer.echo(f"--on-failure command exited with {done.returncode}", err=True)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        typer.echo(f"--on-failure command could not run: {error}", err=True)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+    """Show, per snapshot, what is published, from which inputs and when, and how the last runs went."""
+
+    def action() -> None:
+        import json
+
+        from pipelines.console import status_report
+        from pipelines.status import collect
+
+        report = collect()
+        if as_json:
+            typer.echo(json.dumps(report, indent=1, ensure_ascii=False))
+        else:
+            status_report(report)
+
+    _guard("reading the status", action)
+
+
+@app.command()
+def schedule(
+    print_units: Annotated[bool, typer.Option("--print", help="Print the cron line and systemd units.")] = False,
+    at: Annotated[str, typer.Option("--at", help="Time of day of the daily run, HH:MM.")] = "06:15",
+    on_failure: OnFailureOpt = None,
+) -> None:
+    """Show how to run the refresh unattended: a cron line, or a systemd service + timer (deploy/)."""
+
+    def action() -> None:
+        from pipelines.schedule import Schedule, parse_time, render
+
+        hour, minute = parse_time(at)
+        texts = render(Schedule(hour, minute, paths.PROJECT_ROOT, on_failure))
+        if not print_units:
+            typer.echo("Templates are in deploy/; `servir-pm schedule --print` fills them in for this checkout.")
+            return
+        for name, text in texts.items():
+            typer.echo(f"# ===== {name} =====\n{text}")
+        typer.echo("# Install: crontab -e and paste the cron line; or copy the two units to "
+                   "/etc/systemd/system/ and run: systemctl enable --now servir-pm-refresh.timer")
+
+    _guard("rendering the schedule", action)
 
 
 if __name__ == "__main__":

@@ -94,3 +94,40 @@ def columns_table(recognized: dict[str, str], how: dict[str, str], personal: lis
 def exit_with(error: PipelineError) -> None:
     print_error(error)
     sys.exit(error.exit_code)
+
+
+def status_report(report: dict) -> None:
+    """`servir-pm status`: one row per snapshot, then the last run and any run in progress."""
+    table = Table(title="Snapshots")
+    for name in ("snapshot", "published", "inputs (SHA-256)", "positions", "raw folder now", "last attempt"):
+        table.add_column(name)
+    for row in report["snapshots"]:
+        inputs = "\n".join(f"{f} {h}" for f, h in row["inputs"].items()) or "-"
+        valid, quarantined = row["positions_valid"], row["positions_quarantined"]
+        positions = f"{valid:,} valid\n{quarantined:,} quarantined" if valid is not None else "-"
+        attempt = row["last_attempt"] or "-"
+        if row["last_attempt_at"]:
+            attempt += f"\n{row['last_attempt_at']}"
+        if row["last_failed_step"]:
+            attempt += f"\nstep: {row['last_failed_step']}\n{(row['last_error'] or '').splitlines()[0][:120]}"
+        table.add_row(row["snapshot"], row["published_at"] or "not published", inputs, positions, row["raw_now"],
+                      attempt)
+    console.print(table)
+    for label, last in (("Last run", report["last_run"]), ("Last rebuild", report["last_build"])):
+        if not last or (label == "Last rebuild" and last is report["last_run"]):
+            continue
+        line = f"{label} {last.get('run_id')}: {last.get('outcome')}"
+        if last.get("finished_at"):
+            line += f", finished {last['finished_at']}"
+        if last.get("seconds") is not None:
+            line += f" ({last['seconds']} s)"
+        if last.get("failed_step"):
+            line += f", failed at {last['failed_step']}: {last.get('error', '')}"
+        console.print(line, soft_wrap=True)
+    if not report["last_run"]:
+        console.print("No run recorded yet: `servir-pm refresh` (or `make run`) starts one.")
+    if report["running"]:
+        running = report["running"]
+        console.print(f"Running now: {running.get('command')} (pid {running.get('pid')}, since {running.get('since')})"
+                      + (f", step {running['step']}" if running.get("step") else ""))
+    console.print(f"Run log: {report['runs_log']}")

@@ -99,6 +99,9 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
                     str(unexecuted), str(executed), kernel_name=KERNEL, progress_bar=False, log_output=False,
                     cwd=str(paths.PROJECT_ROOT),
                     parameters={"snapshot": snapshot, "lang": lang, "data_dir": str(paths.data_dir())},
+                    # The kernel's warning that its local TCP sockets are unencrypted would otherwise
+                    # fill every scheduled run's log; real kernel errors still show.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
             except papermill.PapermillExecutionError as error:
                 raise ReportError(

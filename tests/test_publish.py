@@ -1,0 +1,72 @@
+"""Publishing is all-or-nothing, and the pipeline lock admits one writer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines import lock, paths, publish
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "data"
+    monkeypatch.setenv("SERVIR_PM_DATA", str(root))
+    monkeypatch.setenv("SERVIR_PM_WAREHOUSE", str(root / "warehouse.duckdb"))
+    return root
+
+
+def _folder(path: Path, name: str, text: str) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / name).write_text(text, encoding="utf-8")
+    return path
+
+
+def _journal(moves: list[tuple[Path, Path]], state: dict) -> None:
+    """What commit() writes at its commit point, without the moves after it (a kill right there)."""
+    journal = {"moves": [[str(s), str(d)] for s, d in moves], "state": state}
+    publish._write_atomic(paths.work_dir() / publish.JOURNAL, json.dumps(journal))
+
+
+def test_commit_replaces_folders_and_the_warehouse_whole(data: Path) -> None:
+    _folder(data / "marts" / "A", "old.csv", "old")
+    (data / "warehouse.duckdb").write_text("old", encoding="utf-8")
+    built = _folder(data / ".work" / "run" / "marts" / "A", "new.csv", "new")
+    (data / ".work" / "run" / "warehouse.duckdb").write_text("new", encoding="utf-8")
+    publish.commit([(built, data / "marts" / "A"), (data / ".work" / "run" / "warehouse.duckdb",
+                                                    data / "warehouse.duckdb")], {"snapshots": {"A": {}}})
+    assert [p.name for p in (data / "marts" / "A").iterdir()] == ["new.csv"]  # no mix of old and new
+    assert (data / "warehouse.duckdb").read_text(encoding="utf-8") == "new"
+    assert publish.read_state() == {"snapshots": {"A": {}}}
+    assert not (data / ".work" / publish.JOURNAL).exists()
+
+
+def test_publish_killed_after_its_commit_point_is_finished_by_recover(data: Path) -> None:
+    _folder(data / "marts" / "A", "old.csv", "old")
+    _folder(data / "reports" / "A", "old.html", "old")
+    marts_built = _folder(data / ".work" / "run" / "marts" / "A", "new.csv", "new")
+    reports_built = _folder(data / ".work" / "run" / "reports" / "A", "new.html", "new")
+    moves = [(marts_built, data / "marts" / "A"), (reports_built, data / "reports" / "A")]
+    _journal(moves, {"run_id": "r2", "snapshots": {"A": {}}})
+    # Killed after the first move: marts new, reports old.
+    (data / "marts" / "A").rename(data / "old-marts")
+    marts_built.rename(data / "marts" / "A")
+    assert publish.recover() is True
+    assert [p.name for p in (data / "reports" / "A").iterdir()] == ["new.html"]
+    assert [p.name for p in (data / "marts" / "A").iterdir()] == ["new.csv"]
+    assert publish.read_state()["run_id"] == "r2"
+    assert publish.recover() is False  # nothing left to finish
+
+
+def test_a_second_writer_is_refused_while_the_first_holds_the_lock(data: Path) -> None:
+    with lock.exclusive("refresh"):
+        assert lock.is_held()
+        with pytest.raises(lock.LockedError) as refused, lock.exclusive("build"):
+            pass
+        assert refused.value.exit_code == 5
+        assert "refresh" in refused.value.problem and str(lock.holder()["pid"]) in refused.value.problem
+    assert not lock.is_held()
+    with lock.exclusive("build"):  # released on exit: the next writer gets it
+        assert lock.holder()["command"] == "build"

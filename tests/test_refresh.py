@@ -1,0 +1,191 @@
+"""`servir-pm refresh` end to end, through the command line as the scheduler runs it.
+
+The module publishes one small sample snapshot once (about 30 s: ingest, dbt with every test,
+reports); each test then works on its own copy of that data folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines.sample import generate_sample
+
+A, B = "2016-05-31", "2016-11-30"
+CLI = str(Path(sys.executable).with_name("servir-pm"))
+
+
+def _env(root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVIR_PM_")}
+    env.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_REPORTS": str(root / "reports"),
+                "SERVIR_PM_SALT": "test-salt"})
+    return env
+
+
+def _cli(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], env=_env(root), capture_output=True, text=True, timeout=timeout,
+                          check=False)
+
+
+def _outputs(root: Path) -> dict[str, tuple[int, int, str]]:
+    """Every published file: size, modification time (ns) and SHA-256. Inputs, the run log, the
+    lock and scratch space are not outputs."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_dir() or relative.parts[0] in ("raw", ".work", ".locks") or relative.name == "runs.jsonl":
+            continue
+        stat = path.stat()
+        found[str(relative)] = (stat.st_size, stat.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest())
+    return found
+
+
+def _runs(root: Path) -> list[dict]:
+    return [json.loads(line) for line in (root / "runs.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("published") / "data"
+    generate_sample(root / "raw" / A, scale=0.1, snapshot_date=A)
+    done = _cli(root, "refresh", timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+@pytest.fixture
+def data(published: Path, tmp_path: Path) -> Path:
+    """A private copy of the published data folder (copy2 keeps modification times)."""
+    root = tmp_path / "data"
+    shutil.copytree(published, root, copy_function=shutil.copy2)
+    return root
+
+
+def test_first_refresh_publishes_everything_and_records_its_inputs(published: Path) -> None:
+    state = json.loads((published / "published.json").read_text(encoding="utf-8"))
+    inputs = state["snapshots"][A]["inputs"]
+    for name in ("entities.csv", "positions.csv"):
+        assert inputs[name]["sha256"] == hashlib.sha256((published / "raw" / A / name).read_bytes()).hexdigest()
+    assert (published / "marts" / A / "mart_history_trends.parquet").is_file()
+    assert (published / "reports" / A / "index.html").is_file()
+    assert (published / "warehouse.duckdb").is_file()
+    start, end = _runs(published)
+    assert (start["event"], end["event"], end["outcome"]) == ("start", "end", "success")
+    assert end["counts"][A]["positions"]["rows_read"] == end["counts"][A]["positions"]["rows_valid"] > 0
+    assert end["counts"]["dbt_tests_passed"] > 0
+    assert not list((published / ".work").glob("refresh-*"))  # scratch space cleaned up
+
+
+def test_no_change_refresh_leaves_every_output_untouched(data: Path) -> None:
+    before = _outputs(data)
+    done = _cli(data, "refresh")
+    assert done.returncode == 0, done.stderr
+    assert "Nothing changed" in done.stdout
+    assert _outputs(data) == before  # same bytes and modification times
+    assert _runs(data)[-1]["outcome"] == "no_change"
+
+
+def test_no_change_path_loads_neither_dbt_nor_the_data_libraries(data: Path) -> None:
+    """Why the no-change refresh is fast (timed in `make bench`): it never imports them."""
+    probe = ("import sys\nfrom pipelines.refresh import refresh\nresult = refresh()\n"
+             "heavy = sorted(m for m in ('dbt', 'duckdb', 'polars', 'great_expectations', 'papermill') "
+             "if m in sys.modules)\nprint(result.outcome, heavy)")
+    done = subprocess.run([sys.executable, "-c", probe], env=_env(data), capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.stdout.strip() == "no_change []", done.stderr
+
+
+def test_touched_but_identical_input_is_not_a_change(data: Path) -> None:
+    positions = data / "raw" / A / "positions.csv"
+    os.utime(positions, ns=(time.time_ns(), time.time_ns()))
+    before = _outputs(data)
+    assert _cli(data, "refresh").returncode == 0
+    assert _outputs(data) == before
+
+
+def test_killed_refresh_keeps_last_good_outputs_and_the_next_run_completes(data: Path) -> None:
+    before = _outputs(data)
+    shutil.copytree(data / "raw" / A, data / "raw" / B)  # a new snapshot arrives
+    running = subprocess.Popen([CLI, "refresh"], env=_env(data), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    try:
+        step = _wait_for_step(data, "build", running)
+        # While it runs, a second refresh is refused at once with exit code 5 and changes nothing.
+        second = _cli(data, "refresh", timeout=30)
+        assert second.returncode == 5, second.stdout + second.stderr
+        assert "another run is in progress" in second.stderr
+        assert _runs(data)[-1]["outcome"] == "locked"
+    finally:
+        os.killpg(running.pid, signal.SIGKILL)  # kill -9 the refresh and its children mid-build
+        running.wait(timeout=30)
+    assert step == "build"
+    assert _outputs(data) == before  # last good outputs untouched, still readable
+    status = json.loads(_cli(data, "status", "--json").stdout)
+    assert status["last_build"]["outcome"] == "interrupted"  # started, never ended
+
+    rerun = _cli(data, "refresh", timeout=600)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    after = _outputs(data)
+    assert f"marts/{B}/mart_position_changes.parquet" in after and f"reports/{B}/index.html" in after
+    # B is later than A, so A's marts and reports were not rebuilt: same bytes, same times.
+    for name, facts in before.items():
+        if name.startswith((f"marts/{A}/", f"reports/{A}/", f"staging/{A}/")):
+            assert after[name] == facts, name
+    assert not list((data / ".work").glob("refresh-*"))
+    state = json.loads((data / "published.json").read_text(encoding="utf-8"))
+    assert sorted(state["snapshots"]) == [A, B]
+
+
+def _wait_for_step(root: Path, wanted: str, process: subprocess.Popen[str], timeout: float = 120) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for step_file in (root / ".work").glob("refresh-*/STEP"):
+            step = step_file.read_text(encoding="utf-8")
+            if step == wanted:
+                return step
+        if process.poll() is not None:
+            pytest.fail(f"refresh ended before reaching {wanted!r}: {process.stdout.read() if process.stdout else ''}")
+        time.sleep(0.05)
+    pytest.fail(f"refresh did not reach step {wanted!r} in {timeout} s")
+
+
+def test_bad_new_input_fails_publishes_nothing_and_calls_the_failure_command(data: Path) -> None:
+    before = _outputs(data)
+    bad = data / "raw" / B
+    bad.mkdir()
+    shutil.copy2(data / "raw" / A / "entities.csv", bad / "entities.csv")
+    (bad / "positions.csv").write_text("cargo,remuneracion\nDirector,100\n", encoding="utf-8")
+    alert = data.parent / "alert.txt"
+    hook = f'echo "$SERVIR_PM_EXIT_CODE|$SERVIR_PM_FAILED_STEP|$SERVIR_PM_RUN_ID" > {alert}'
+    done = _cli(data, "refresh", "--on-failure", hook)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "Fix:" in done.stderr
+    assert _outputs(data) == before
+    failed = _runs(data)[-1]
+    assert (failed["outcome"], failed["failed_step"], failed["exit_code"]) == ("failed", f"ingest {B}", 2)
+    assert alert.read_text(encoding="utf-8").strip() == f"2|ingest {B}|{failed['run_id']}"
+    status = json.loads(_cli(data, "status", "--json").stdout)
+    row = next(r for r in status["snapshots"] if r["snapshot"] == B)
+    assert (row["published_at"], row["last_attempt"], row["last_failed_step"]) == (None, "failed", f"ingest {B}")
+
+
+def test_status_shows_inputs_and_what_changed_since(data: Path) -> None:
+    positions = data / "raw" / A / "positions.csv"
+    digest = hashlib.sha256(positions.read_bytes()).hexdigest()
+    row = json.loads(_cli(data, "status", "--json").stdout)["snapshots"][0]
+    assert (row["snapshot"], row["inputs"]["positions.csv"], row["raw_now"]) == (A, digest[:12], "unchanged")
+    with positions.open("a", encoding="utf-8") as handle:
+        handle.write("\n")  # one more (blank) line: new bytes
+    row = json.loads(_cli(data, "status", "--json").stdout)["snapshots"][0]
+    assert row["raw_now"] == "changed: inputs changed: positions.csv modified"
+    table = _cli(data, "status")
+    assert table.returncode == 0 and A in table.stdout and "Last run" in table.stdout
