@@ -226,6 +226,7 @@ def _refresh_locked(run_id: str, started: float, force: bool, lang: str, min_age
                        "seconds": round(time.time() - started, 3), "snapshots": sorted(the_plan.changed),
                        "failed_step": steps.current, "exit_code": exit_code, "error": message,
                        "file": getattr(error, "file", None)})
+        shutil.rmtree(work, ignore_errors=True)  # never published; the run log says what failed
         raise
     shutil.rmtree(work, ignore_errors=True)
     seconds = time.time() - started

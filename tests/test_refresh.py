@@ -189,3 +189,26 @@ def test_status_shows_inputs_and_what_changed_since(data: Path) -> None:
     assert row["raw_now"] == "changed: inputs changed: positions.csv modified"
     table = _cli(data, "status")
     assert table.returncode == 0 and A in table.stdout and "Last run" in table.stdout
+
+
+def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines import build, refresh
+    from pipelines.errors import BuildError
+
+    def failing_build(**_: object) -> None:  # what dbt_runner raises when a data test fails
+        raise BuildError(problem="dbt build failed:\n  - test.servir_pm.unique_combination_mart_turnover: Got 2 "
+                                 "results, configured to fail if != 0", fix="check the rows it names")
+
+    for key, value in _env(data).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(build, "build", failing_build)
+    shutil.copytree(data / "raw" / A, data / "raw" / B)
+    before = _outputs(data)
+    with pytest.raises(BuildError):
+        refresh.refresh()
+    assert _outputs(data) == before
+    failed = _runs(data)[-1]
+    assert (failed["outcome"], failed["failed_step"], failed["exit_code"]) == ("failed", "build", 3)
+    assert "unique_combination_mart_turnover" in failed["error"]
+    assert not list((data / ".work").glob("refresh-*"))  # the half-built run is cleared away
