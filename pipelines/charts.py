@@ -50,6 +50,7 @@ CSS = """
 .rp .sample{background:#fff4d6;border-left:5px solid #e0a100;padding:.55rem .9rem;margin:.6rem 0;font-size:.95rem}
 .rp .note{color:#44505c;font-size:.9rem;margin:.3rem 0 .8rem 0}
 .rp .warn{background:#fdecea;border-left:5px solid #c0392b;padding:.55rem .9rem;margin:.6rem 0}
+.rp .info{background:#eef4fa;border-left:5px solid #1f4e79;padding:.55rem .9rem;margin:.6rem 0}
 .rp .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:.8rem;margin:.8rem 0 1.2rem 0}
 .rp .kpi{background:#f4f7fa;border-radius:8px;padding:.8rem 1rem;border-top:4px solid #1f4e79}
 .rp .kpi .v{font-size:1.9rem;font-weight:650;color:#12324f;line-height:1.15}
@@ -64,6 +65,7 @@ CSS = """
 .rp .bad{color:#b03a2e;font-weight:600}
 .rp .good{color:#2e7d4f}
 .rp .figfoot{color:#7a8591;font-size:.78rem;margin:-.2rem 0 1.2rem .4rem}
+.rp .read{color:#44505c;font-size:.88rem;margin:-.1rem 0 .2rem .4rem}
 .rp .footer{margin-top:2rem;padding-top:.6rem;border-top:1px solid #dde3ea;color:#5b6672;font-size:.85rem}
 .rp .footer ul{margin:.2rem 0 .4rem 1.2rem;padding:0}
 </style>
@@ -234,12 +236,15 @@ class Page:
             bits.append(self.t("synthetic_short"))
         return " · ".join(bits)
 
-    def show(self, fig: go.Figure, height: int | None = None) -> None:
-        """Style `fig`, stamp the standard footer, and display it (plotly.js embedded on first use)."""
+    def show(self, fig: go.Figure, height: int | None = None, read: str | None = None) -> None:
+        """Style `fig`, stamp the standard footer, and display it (plotly.js embedded on first use).
+        `read`: a one-line "how to read" shown right under the chart."""
         style(fig, height=height)
         self._figures += 1
         markup = fig.to_html(full_html=False, include_plotlyjs=self._figures == 1, config=PLOTLY_CONFIG,
                              div_id=f"fig-{self._figures}", default_width="100%")
+        if read:
+            markup += f'<p class="read">{html.escape(read)}</p>'
         markup += f'<p class="figfoot">{html.escape(self.figure_footer())}</p>'
         _display_html(f'<div class="rp">{markup}</div>')
 
@@ -356,4 +361,55 @@ def donut(page: Page, names: Sequence[str], values: Sequence[int], colors: Seque
     ))
     fig.update_layout(title=title, height=height, legend={"orientation": "v", "x": 1.0, "y": 0.5,
                                                           "xanchor": "left", "yanchor": "middle"})
+    return fig
+
+
+def line(page: Page, df: pl.DataFrame, *, x: str, series: str, value: str, title: str, value_title: str,
+         series_labels: dict[str, str], colors: dict[str, str], x_order: Sequence[str] | None = None,
+         series_order: Sequence[str] | None = None, counts: str | None = None,
+         value_format: Callable[[float], str] = labels.number, change_format: Callable[[float], str] | None = None,
+         axis_format: str = ",", value_range: Sequence[float] | None = None, label_last: bool = True,
+         height: int | None = None) -> go.Figure:
+    """One line per `series` code over `x` (e.g. snapshots, oldest first), exact values on hover and,
+    with `change_format`, the change from the previous point. The x axis is categorical, so a single
+    snapshot draws as one labelled point. A point whose people count (`counts` column) is 1..4 is
+    suppressed: left out of the line (a gap), like a blanked cell. `label_last` writes the value by
+    each series' last point."""
+    xs = list(x_order or df[x].unique(maintain_order=True).to_list())
+    codes = list(series_order or df[series].unique().sort().to_list())
+    fig = go.Figure()
+    for code in codes:
+        lookup = {r[x]: r for r in df.filter(pl.col(series) == code).iter_rows(named=True)}
+        ys: list[float | None] = []
+        hovers, texts = [], []
+        previous: float | None = None
+        for xv in xs:
+            row = lookup.get(xv)
+            v = None if row is None else row[value]
+            hidden = row is not None and counts is not None and is_suppressed(row[counts])
+            if hidden:
+                v = None
+            ys.append(v)
+            detail = page.t("suppressed_long") if hidden else ("—" if v is None else value_format(v))
+            hover = f"<b>{html.escape(series_labels.get(code, str(code)))}</b> · {html.escape(str(xv))}<br>" \
+                    f"{html.escape(value_title)}: {detail}"
+            if change_format and v is not None and previous is not None:
+                hover += f"<br>{html.escape(page.t('change'))}: {change_format(v - previous)}"
+            hovers.append(hover)
+            texts.append("")
+            previous = v
+        if label_last:
+            last = max((i for i, v in enumerate(ys) if v is not None), default=None)
+            if last is not None:
+                texts[last] = value_format(ys[last])
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, name=series_labels.get(code, str(code)), mode="lines+markers+text", text=texts,
+            textposition="middle right", cliponaxis=False, connectgaps=False, hovertext=hovers, hoverinfo="text",
+            line={"color": colors.get(code, NEUTRAL), "width": 3}, marker={"size": 9},
+            textfont={"color": colors.get(code, NEUTRAL)}))
+    # Room on the right for the last labels; a single snapshot sits left of centre, not on the edge.
+    fig.update_xaxes(type="category", title=page.t("snapshot"), range=[-0.4, len(xs) - 1 + 0.55])
+    fig.update_yaxes(title=value_title, tickformat=axis_format,
+                     **({"range": list(value_range)} if value_range else {"rangemode": "tozero"}))
+    fig.update_layout(title=title, height=height or 400, hovermode="closest")
     return fig

@@ -278,6 +278,113 @@ TEXT: dict[str, tuple[str, str]] = {
         "entrada están calibrados, por lo que las cifras derivadas pueden diferir.",
         "Published figures are SERVIR's (2016); with the synthetic sample only the input marginals are "
         "calibrated, so derived figures may differ."),
+    # 06 evolución entre cortes
+    "evo_title": ("Evolución entre cortes", "Change between snapshots"),
+    "evo_intro": (
+        "Cómo cambia el grupo de directivos públicos de un corte al siguiente: cuántos son, cuántos son de "
+        "confianza, cuánto ganan, qué puestos se crearon, eliminaron o reclasificaron y cuántos cambiaron de "
+        "ocupante.",
+        "How the public managers group changes from one snapshot to the next: how many there are, how many "
+        "are appointed, what they earn, which positions were created, removed or reclassified, and how many "
+        "changed occupant."),
+    "evo_compared": ("Se compara el corte {snapshot} con el corte anterior, {previous}.",
+                     "Snapshot {snapshot} is compared with the previous one, {previous}."),
+    "evo_first": ("Este es el primer corte disponible, así que no hay un corte anterior con el cual compararlo.",
+                  "This is the first snapshot available, so there is no previous snapshot to compare it with."),
+    "evo_change_hint": ("{change} frente a {previous}", "{change} vs {previous}"),
+    "evo_points": ("{change} p. p.", "{change} pts"),
+    "change": ("Cambio", "Change"),
+    "kpi_pm_appointed_share": ("DP de confianza", "Appointed PM"),
+    "kpi_turnover": ("Rotación de ocupantes", "Occupant turnover"),
+    "kpi_turnover_hint": ("{changes} de {compared} puestos ocupados cambiaron de ocupante o quedaron vacantes",
+                          "{changes} of {compared} occupied positions changed occupant or fell vacant"),
+    "kpi_turnover_missing": ("sin IDs de ocupante en los registros", "no occupant IDs in the registries"),
+    "evo_trend": ("Tendencia por corte", "Trend by snapshot"),
+    "evo_trend_groups": ("Directivos públicos, alta dirección pública y servidores de carrera por corte",
+                         "Public managers, top public management and career servants by snapshot"),
+    "evo_trend_groups_read": (
+        "Cada punto es un corte; pase el cursor para ver el valor y el cambio frente al corte anterior. La ADP "
+        "es parte de los DP.",
+        "Each point is a snapshot; hover to see the value and the change from the previous snapshot. TPM is "
+        "part of PM."),
+    "evo_trend_pm_level": ("Directivos públicos por nivel de gobierno", "Public managers by government level"),
+    "evo_trend_pm_level_read": (
+        "Una línea por nivel de gobierno; un nivel con menos de 5 DP en un corte no se dibuja.",
+        "One line per government level; a level with fewer than 5 PM in a snapshot is not drawn."),
+    "evo_trend_share": ("Participación de confianza entre los DP", "Appointed share among PM"),
+    "evo_trend_share_read": (
+        "Porcentaje de DP designados como personal de confianza; «Todos» es el total de los niveles.",
+        "Percentage of PM who are political appointees (confianza); “All” is every level together."),
+    "evo_trend_pay": ("Mediana de remuneración mensual de DP", "Median monthly PM pay"),
+    "evo_trend_pay_read": (
+        "Mediana nominal (sin ajustar por inflación) de los DP ocupados con remuneración registrada.",
+        "Nominal median (not adjusted for inflation) of occupied PM positions with recorded pay."),
+    "evo_ca": ("Servidores de carrera (SC)", "Career servants (CA)"),
+    "pct_axis": ("Porcentaje de los DP", "Share of PM"),
+    "evo_changes": ("Qué cambió en este corte", "What changed into this snapshot"),
+    "evo_changes_note": (
+        "Puestos del registro (todos los grupos) que cambiaron desde {previous}; un puesto puede tener más de un "
+        "cambio.",
+        "Registry positions (every group) that changed since {previous}; a position can have more than one "
+        "change."),
+    "chg_new": ("Puestos nuevos", "New positions"),
+    "chg_removed": ("Puestos eliminados", "Removed positions"),
+    "chg_reclassified": ("Puestos reclasificados", "Reclassified positions"),
+    "chg_replaced": ("Cambio de ocupante", "Occupant replaced"),
+    "chg_vacated": ("Quedaron vacantes", "Fell vacant"),
+    "chg_filled": ("Vacantes cubiertas", "Vacancies filled"),
+    "chg_new_hint": ("no figuraban en {previous}", "not in {previous}"),
+    "chg_removed_hint": ("ya no figuran en el registro", "no longer in the registry"),
+    "chg_reclassified_hint": ("otro grupo, rol o condición ADP", "other group, role or TPM status"),
+    "chg_replaced_hint": ("ocupados en ambos cortes, por otra persona", "occupied in both, by someone else"),
+    "chg_vacated_hint": ("ocupados antes, vacantes ahora", "occupied before, vacant now"),
+    "chg_filled_hint": ("vacantes antes, ocupados ahora", "vacant before, occupied now"),
+    "evo_changes_chart": ("Puestos que cambiaron, por tipo de cambio y grupo",
+                          "Positions that changed, by kind of change and group"),
+    "evo_changes_chart_read": (
+        "Cada barra es un tipo de cambio, dividida por grupo (los DP por rol); un puesto eliminado cuenta en su "
+        "último grupo y los grupos con menos de 5 puestos no se dibujan (los totales están arriba).",
+        "Each bar is a kind of change, split by group (PM by role); a removed position counts in its last group, "
+        "and groups of fewer than 5 positions are not drawn (the totals are above)."),
+    "evo_no_changes": ("Ningún puesto cambió entre {previous} y {snapshot}.",
+                       "No position changed between {previous} and {snapshot}."),
+    "pm_role_label": ("DP · {role}", "PM · {role}"),
+    "evo_reclass": ("Reclasificaciones: clasificación anterior → actual",
+                    "Reclassifications: previous → current classification"),
+    "evo_reclass_read": ("Filas: clasificación en {previous}; columnas: en {snapshot}.",
+                         "Rows: classification in {previous}; columns: in {snapshot}."),
+    "evo_reclass_diagonal": ("Con la misma clasificación antes y ahora, cambió solo la condición ADP.",
+                             "With the same classification before and now, only the TPM status changed."),
+    "evo_reclass_none": ("Ningún puesto cambió de grupo, de rol ni de condición ADP.",
+                         "No position changed servant group, role or TPM status."),
+    "previous_classification": ("Clasificación anterior", "Previous classification"),
+    "evo_turnover": ("Rotación de ocupantes", "Occupant turnover"),
+    "evo_turnover_note": (
+        "Rotación = puestos que cambiaron de ocupante o quedaron vacantes, sobre los puestos ocupados en el "
+        "corte anterior que siguen existiendo (puestos directivos: DP, SC y no determinados).",
+        "Turnover = positions that changed occupant or fell vacant, over the positions occupied in the "
+        "previous snapshot that still exist (management positions: PM, CA and not determined)."),
+    "evo_turnover_role": ("Rotación de ocupantes por rol", "Occupant turnover by role"),
+    "evo_turnover_level": ("Rotación de ocupantes por nivel de gobierno", "Occupant turnover by government level"),
+    "evo_turnover_read": (
+        "Pase el cursor para ver cuántos puestos cambiaron de ocupante o quedaron vacantes, y sobre cuántos.",
+        "Hover to see how many positions changed occupant or fell vacant, out of how many."),
+    "evo_turnover_top": ("Entidades con mayor rotación (al menos 5 puestos comparados; 15 mayores)",
+                         "Entities with the highest turnover (at least 5 positions compared; top 15)"),
+    "evo_turnover_top_none": ("Ninguna entidad con al menos 5 puestos comparados tuvo cambios de ocupante.",
+                              "No entity with at least 5 positions compared had occupant changes."),
+    "evo_turnover_missing": ("Los registros no traen IDs de ocupante: la rotación no se puede medir.",
+                             "The registries carry no occupant IDs: turnover cannot be measured."),
+    "turnover_axis": ("Rotación", "Turnover"),
+    "positions_compared": ("Puestos comparados", "Positions compared"),
+    "occupants_replaced": ("Cambio de ocupante", "Occupant replaced"),
+    "positions_vacated": ("Quedaron vacantes", "Fell vacant"),
+    "evo_notes": (
+        "Un puesto se sigue entre cortes por su código (position_id): un puesto recodificado cuenta como "
+        "eliminado y nuevo. Las remuneraciones son nominales. Nunca se muestra quién ocupa un puesto, solo si el "
+        "ocupante cambió.",
+        "A position is followed across snapshots by its code (position_id): a recoded position counts as removed "
+        "and new. Pay is nominal. Who holds a position is never shown, only whether the occupant changed."),
 }
 
 # kind -> code -> (es, en)
@@ -436,6 +543,15 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     if value is None:
         return "—"
     return f"{value:,.{decimals}f}"
+
+
+def signed(value: float | int | None, decimals: int = 0) -> str:
+    """A change with its sign (+12, -3, 0): number() with an explicit + for increases."""
+    if value is None:
+        return "—"
+    if round(value, decimals) == 0:
+        return number(0, decimals)
+    return ("+" if value > 0 else "") + number(value, decimals)
 
 
 def percent(value: float | None, decimals: int = 0) -> str:

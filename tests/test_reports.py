@@ -2,7 +2,9 @@
 plotly charts, headline figures match the marts, and each language shows only its own text.
 
 One module-scoped build of the embedded sample in a temporary data folder, then one render per
-language (`pipelines.report.render`), so the whole module runs in about a minute.
+language (`pipelines.report.render`), so the whole module runs in about a minute. The build also
+holds a second snapshot, the sample with a few hand-made changes (NEXT_CHANGES), so the page on
+change between snapshots (06) is rendered both as the first snapshot and as a later one.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ import pytest
 from pipelines import charts, labels, marts, paths, report
 
 SNAPSHOT = paths.SAMPLE_SNAPSHOT
+NEXT = paths.SAMPLE_NEXT_SNAPSHOT
 LANGS = ("es", "en")
 COMP_MARTS = ("mart_valuation", "mart_pay_gaps", "mart_pay_benchmarks", "mart_valuation_summary",
               "mart_transition_cost")
 # Minimum plotly charts per page on the sample (00: 4-6 charts as the brief asks).
 MIN_CHARTS = {"00_resumen": 4, "01_puestos_directivos": 6, "02_directivos_y_alta_direccion": 6,
-              "03_topes_de_confianza": 3, "04_brechas_remunerativas": 3, "05_conciliacion_y_calidad": 2}
+              "03_topes_de_confianza": 3, "04_brechas_remunerativas": 3, "05_conciliacion_y_calidad": 2,
+              "06_evolucion": 4}
+# The second snapshot's changes, counted by hand (see _next_snapshot): positions picked in ministries,
+# where Tables 7/15 give level 2 line = PM/PS, level 3 support = PM/OS and level 4 = CA.
+NEXT_CHANGES = {"new": 6, "removed": 7, "reclassified": 5, "replaced": 8, "vacated": 5, "filled": 5}
 
 
 def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
@@ -34,6 +41,52 @@ def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     monkeypatch.setenv("SERVIR_PM_REPORTS", str(root / "reports"))
 
 
+def _next_snapshot() -> None:
+    """Stage NEXT: the sample's snapshot with NEXT_CHANGES made by hand (no second ingestion)."""
+    from pipelines.staging_io import write_snapshot
+
+    staged = paths.staging_dir(SNAPSHOT)
+    entities = pl.read_parquet(staged / "entities.parquet")
+    positions = pl.read_parquet(staged / "positions.parquet")
+    ministries = entities.filter((pl.col("entity_classification") == "ministry")
+                                 & ~pl.col("is_type_b").fill_null(False))["entity_id"]
+    mine = positions.filter(pl.col("entity_id").is_in(ministries)).sort("position_id")
+    occupied = pl.col("occupant_key").is_not_null()
+
+    def cell(level: int, body: str) -> pl.Expr:
+        return (pl.col("organizational_level") == level) & (pl.col("body_type") == body)
+
+    ids = {
+        "copied": mine.filter(cell(2, "line") & occupied)["position_id"].head(6),  # PM/PS: 6 new
+        "removed": mine.filter(cell(4, "line"))["position_id"].head(7),  # CA: 7 removed
+        "reclassified": mine.filter(cell(4, "line"))["position_id"].slice(7, 5),  # CA -> PM/OS
+        "replaced": mine.filter(cell(3, "support") & occupied)["position_id"].head(8),
+        "vacated": mine.filter(cell(3, "support") & occupied)["position_id"].slice(8, 5),
+        "filled": mine.filter(cell(3, "support") & ~occupied)["position_id"].head(5),
+    }
+    assert [len(v) for v in ids.values()] == [6, 7, 5, 8, 5, 5]
+    pid = pl.col("position_id")
+    changed = positions.filter(~pid.is_in(ids["removed"])).with_columns(
+        pl.when(pid.is_in(ids["reclassified"])).then(3).otherwise(pl.col("organizational_level"))
+        .cast(pl.Int32).alias("organizational_level"),
+        pl.when(pid.is_in(ids["reclassified"])).then(pl.lit("support")).otherwise(pl.col("body_type"))
+        .alias("body_type"),
+        pl.when(pid.is_in(ids["replaced"])).then(pl.lit("next-") + pid)
+        .when(pid.is_in(ids["vacated"])).then(None)
+        .when(pid.is_in(ids["filled"])).then(pl.lit("next-") + pid)
+        .otherwise(pl.col("occupant_key")).alias("occupant_key"),
+        pl.when(pid.is_in(ids["vacated"])).then(pl.lit("vacant"))
+        .when(pid.is_in(ids["filled"])).then(pl.lit("merit"))
+        .otherwise(pl.col("appointment_type")).alias("appointment_type"),
+        pl.when(pid.is_in(ids["vacated"])).then(None)
+        .when(pid.is_in(ids["filled"])).then(6000.0)
+        .otherwise(pl.col("monthly_pay")).alias("monthly_pay"),
+    )
+    new = positions.filter(pid.is_in(ids["copied"])).with_columns(
+        (pid + "-next").alias("position_id"), (pl.lit("new-") + pid).alias("occupant_key"))
+    write_snapshot(NEXT, entities, pl.concat([changed, new]))
+
+
 def _build_sample() -> None:
     from pipelines.build import build
     from pipelines.ingest import ingest_snapshot
@@ -41,7 +94,8 @@ def _build_sample() -> None:
 
     generate_sample(paths.raw_dir(SNAPSHOT))
     ingest_snapshot(paths.raw_dir(SNAPSHOT))
-    build(SNAPSHOT)  # exports the marts the notebooks read
+    _next_snapshot()
+    build()  # one build of both snapshots; exports the marts the notebooks read
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +115,17 @@ def rendered(data_root: Path) -> dict[str, dict[str, str]]:
         out = data_root / "reports" / lang
         report.render(SNAPSHOT, lang, out_dir=out)
         pages[lang] = {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
+    return pages
+
+
+@pytest.fixture(scope="module")
+def rendered_next(data_root: Path) -> dict[str, str]:
+    """lang -> HTML of the change page (06) for the second snapshot."""
+    pages = {}
+    for lang in LANGS:
+        out = data_root / "reports_next" / lang
+        report.render(NEXT, lang, out_dir=out, only=["06_evolucion"])
+        pages[lang] = (out / "06_evolucion.html").read_text(encoding="utf-8")
     return pages
 
 
@@ -138,10 +203,11 @@ def test_each_language_shows_only_its_own_text(rendered: dict[str, dict[str, str
     spanish = ["Resumen para la alta dirección", "Puestos directivos por nivel de gobierno", "Corte",
                "Generado", "Muestra sintética", "Directivos públicos por rol", "Nivel de gobierno",
                "Político-estratégico", "Funcionario público", "Topes de servidores de confianza",
-               "Brechas remunerativas", "Conciliación y calidad"]
+               "Brechas remunerativas", "Conciliación y calidad", "Evolución entre cortes"]
     english = ["Leadership brief", "Management positions by government level", "Snapshot", "Generated",
                "Synthetic sample", "Public managers by role", "Government level", "Political-strategic",
-               "Public officer", "Appointee (confianza) caps", "Pay gaps", "Reconciliation and quality"]
+               "Public officer", "Appointee (confianza) caps", "Pay gaps", "Reconciliation and quality",
+               "Change between snapshots"]
     for stem in [*MIN_CHARTS, "index"]:
         es = _without_plotly_library(rendered["es"][stem])
         en = _without_plotly_library(rendered["en"][stem])
@@ -150,6 +216,42 @@ def test_each_language_shows_only_its_own_text(rendered: dict[str, dict[str, str
     assert all(any(s in _without_plotly_library(rendered["es"][p]) for p in MIN_CHARTS) for s in spanish)
     assert all(any(s in _without_plotly_library(rendered["en"][p]) for p in MIN_CHARTS) for s in english)
     assert '<html lang="en"' in rendered["en"]["index"]
+
+
+def test_change_page_on_the_first_snapshot_says_there_is_nothing_to_compare(
+        rendered: dict[str, dict[str, str]]) -> None:
+    for lang in LANGS:
+        page = _without_plotly_library(rendered[lang]["06_evolucion"])
+        assert labels.text("evo_first", lang) in page
+        assert labels.text("evo_changes", lang) not in page and labels.text("evo_turnover", lang) not in page
+        # Trends stop at the page's own snapshot: a later snapshot in the folder does not show up.
+        assert NEXT not in page, lang
+        assert _kpis(rendered[lang]["06_evolucion"])["pm"] == _kpis(rendered[lang]["00_resumen"])["pm"]
+
+
+def test_change_page_shows_the_changes_made_into_the_next_snapshot(rendered_next: dict[str, str]) -> None:
+    for lang in LANGS:
+        raw = rendered_next[lang]
+        assert "Traceback" not in raw
+        assert len(re.findall(r"Plotly\.newPlot\(", raw)) >= 7, lang  # 4 trends, changes, 2 turnover
+        page = _without_plotly_library(raw)
+        assert labels.text("evo_first", lang) not in page
+        assert labels.text("evo_compared", lang, snapshot=NEXT, previous=SNAPSHOT) in page
+        shown = _kpis(raw)
+        assert {k: shown[f"{k}_positions"] for k in NEXT_CHANGES} == {k: str(n) for k, n in NEXT_CHANGES.items()}
+        # PM: +6 new PS, +5 CA reclassified to OS; management positions: +6 new, -7 removed CA.
+        assert labels.text("evo_change_hint", lang, change="+11", previous=SNAPSHOT) in page
+        assert labels.text("evo_change_hint", lang, change="-1", previous=SNAPSHOT) in page
+        # Occupant turnover: 8 replaced + 5 vacated, all in management (PM/OS) positions.
+        assert re.search(r"13 (de|of) [\d,]+ ", page), lang
+        # The reclassification matrix: the 5 CA positions now PM/OS, the only reclassification.
+        ca, os_ = labels.category("servant_group", "CA", lang), labels.text(
+            "pm_role_label", lang, role=labels.category("role", "OS", lang))
+        assert f"<th>{os_}</th></tr>" in page and f'<td>{ca}</td><td class="n">5</td></tr>' in page
+        # Entities ranked by turnover: only those with at least 5 positions compared.
+        table = page.split(labels.text("evo_turnover_top", lang), 1)[1].split("</table>", 1)[0]
+        compared = [int(n.replace(",", "")) for n in re.findall(r'<td class="n">([\d,]+)</td><td class="n">', table)]
+        assert compared and min(compared) >= charts.SUPPRESSION_THRESHOLD
 
 
 def test_pay_report_says_so_when_compensation_marts_are_missing(data_root: Path,
