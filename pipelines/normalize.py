@@ -8,7 +8,6 @@ validation can quarantine the row, or warn, with the original value in hand.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 
 import duckdb
@@ -16,12 +15,10 @@ import polars as pl
 
 from pipelines.contract import COLUMNS, CONTRACT_SEEDS, Column, fold, header_aliases, value_aliases
 from pipelines.errors import ContractError
+from pipelines.salt import DEFAULT_SALT, SALT_ENV, salt  # noqa: F401 (re-exported)
 
 UNPARSED = "__unparsed__"
 ID_COLUMNS = {"entity_id", "position_id", "parent_entity_id"}
-# A stable default keeps the sample reproducible; real extracts should set their own secret salt.
-DEFAULT_SALT = "servir-pm-default-salt"
-SALT_ENV = "SERVIR_PM_SALT"
 
 
 @dataclass
@@ -160,11 +157,6 @@ def date_expr(raw: pl.Expr) -> pl.Expr:
 def _clean_id(raw: pl.Expr) -> pl.Expr:
     # Excel turns codes into numbers: '1.0' must match '1'. Leading zeros are kept as written.
     return raw.str.replace(r"^(\d+)\.0+$", "${1}")
-
-
-def salt() -> tuple[str, str]:
-    value = os.environ.get(SALT_ENV)
-    return (value, "env") if value else (DEFAULT_SALT, "default")
 
 
 def pseudonymize(values: pl.Series) -> pl.Series:

@@ -100,7 +100,9 @@ def outputs_redirected(root: Path) -> Iterator[Path]:
 
 
 def snapshot_name(snapshot_dir: Path) -> str:
-    return snapshot_dir.resolve().name
+    """The folder's own name: `data/raw/2025-03-31` linked to a shared drive is still `2025-03-31`
+    (resolving the link would name it after the target, which the refresh does not know)."""
+    return Path(os.path.abspath(snapshot_dir)).name
 
 
 def snapshot_sort_key(snapshot: str) -> tuple[str, str]:

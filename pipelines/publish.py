@@ -3,9 +3,10 @@
 A refresh builds everything under data/.work/refresh-<run>/. Publishing then:
 1. writes the journal data/.work/publish.json (the moves to make, and the new published state)
    with an atomic rename: this is the commit point;
-2. moves each built folder or file into place (old one to a trash folder first; a move within
-   one file system is a rename, so each target switches whole);
-3. writes data/published.json, then deletes the journal and the trash.
+2. moves each built folder or file into place (the old one aside to `.<name>.old` first; a move
+   within one file system is a rename, so each target switches whole; outputs on another file
+   system are first copied next to their target, before the commit point);
+3. writes data/published.json, then deletes the journal and the old versions.
 Killed before step 1: nothing published changed, the next run starts over. Killed after it: the
 next run finds the journal and finishes the moves (`recover`), so outputs never stay mixed.
 """
@@ -43,9 +44,32 @@ def read_state() -> dict[str, Any]:
 
 def commit(moves: list[tuple[Path, Path]], state: dict[str, Any]) -> None:
     """Make `moves` (built -> published) and `state` the published outputs, as one step."""
+    moves = [(_beside(src, dst), dst) for src, dst in moves if src.exists()]
     journal = {"moves": [[str(src), str(dst)] for src, dst in moves], "state": state}
     _write_atomic(paths.work_dir() / JOURNAL, json.dumps(journal, indent=1, ensure_ascii=False))
     _roll_forward(journal)
+
+
+def _beside(src: Path, dst: Path) -> Path:
+    """`src`, or a copy of it next to `dst` when they are on different file systems (e.g. reports
+    on a shared drive): a rename only switches a folder whole within one file system. Copied
+    before the commit point, so a kill during the copy publishes nothing."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.stat().st_dev == dst.parent.stat().st_dev:
+        return src
+    incoming = dst.with_name(f".{dst.name}.incoming")
+    if incoming.is_dir():
+        shutil.rmtree(incoming)
+    if src.is_dir():
+        shutil.copytree(src, incoming)
+    else:
+        shutil.copy2(src, incoming)
+    return incoming
+
+
+def _old(dst: Path) -> Path:
+    """Where the previous version of `dst` waits until the publish is complete (same file system)."""
+    return dst.with_name(f".{dst.name}.old")
 
 
 def recover() -> bool:
@@ -59,18 +83,17 @@ def recover() -> bool:
 
 def _roll_forward(journal: dict[str, Any]) -> None:
     """Idempotent: a move whose source is gone was already made."""
-    trash = paths.work_dir() / "trash"
-    trash.mkdir(parents=True, exist_ok=True)
-    for i, (src_name, dst_name) in enumerate(journal["moves"]):
+    for src_name, dst_name in journal["moves"]:
         src, dst = Path(src_name), Path(dst_name)
         if not src.exists():
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
         if dst.is_dir() and not dst.is_symlink():
-            old = trash / f"{i}-{dst.name}"
+            old = _old(dst)
             shutil.rmtree(old, ignore_errors=True)
             os.replace(dst, old)
         os.replace(src, dst)  # a file (the warehouse) replaces its old version in one rename
     _write_atomic(paths.published_state_path(), json.dumps(journal["state"], indent=1, ensure_ascii=False))
     (paths.work_dir() / JOURNAL).unlink(missing_ok=True)
-    shutil.rmtree(trash, ignore_errors=True)
+    for _, dst_name in journal["moves"]:
+        shutil.rmtree(_old(Path(dst_name)), ignore_errors=True)

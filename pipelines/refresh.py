@@ -24,6 +24,7 @@ from typing import Any
 from pipelines import lock, paths, publish, runlog
 from pipelines.discovery import discover_files, sha256_of
 from pipelines.errors import PipelineError
+from pipelines.salt import salt_fingerprint
 
 StepCallback = Callable[[str], None]
 
@@ -45,6 +46,8 @@ class Plan:
     waiting: dict[str, str] = field(default_factory=dict)  # snapshot -> why it is left for later
     inputs: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # snapshot -> file -> facts
     code_fingerprint: str = ""
+    # Rebuilt from their published staging, not re-ingested: raw folder gone, or still being copied.
+    from_staging: set[str] = field(default_factory=set)
 
     @property
     def affected(self) -> list[str]:
@@ -65,7 +68,8 @@ class RefreshResult:
 
 
 def code_fingerprint(root: Path = paths.PROJECT_ROOT) -> str:
-    digest = hashlib.sha256()
+    """Hash of the code, rules and pseudonym salt (a new salt makes every occupant key differ)."""
+    digest = hashlib.sha256(salt_fingerprint().encode())
     files = sorted({p for pattern in CODE_GLOBS for p in root.glob(pattern)
                     if p.is_file() and "__pycache__" not in p.parts})
     for path in files:
@@ -126,15 +130,18 @@ def plan(state: dict[str, Any], force: bool = False, min_age_seconds: float = 0.
         elif force:
             changed[name] = "forced (--force)"
         elif code_changed:
-            changed[name] = "code or rules changed since it was published"
+            changed[name] = "code, rules or pseudonym salt changed since it was published"
         elif _hashes(facts) != _hashes(known):
             changed[name] = "inputs changed: " + ", ".join(_differences(known, facts))
+    from_staging: set[str] = set()
     for name, entry in published.items():
         if name not in inputs:
             # Raw folder gone (archived) or waiting: keep what is published, built from its old inputs.
             inputs[name] = entry.get("inputs", {})
             if code_changed or force:
-                changed.setdefault(name, "code or rules changed; raw inputs not found, rebuilt from staging")
+                from_staging.add(name)
+                changed.setdefault(name, "rebuilt from its published staging (raw inputs "
+                                         + ("still being copied)" if name in waiting else "not found)"))
     if not inputs and not waiting:
         raise NoSnapshotsError(
             problem="no snapshot folder with input files in data/raw",
@@ -142,7 +149,7 @@ def plan(state: dict[str, Any], force: bool = False, min_age_seconds: float = 0.
                 "e.g. data/raw/2025-03-31/, or run `servir-pm sample` for the embedded sample",
             file=paths.raw_dir())
     ordered = sorted(inputs, key=paths.snapshot_sort_key)
-    return Plan(ordered, changed, waiting, inputs, fingerprint)
+    return Plan(ordered, changed, waiting, inputs, fingerprint, from_staging)
 
 
 def _hashes(facts: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -171,13 +178,14 @@ def _link_tree(source: Path, target: Path) -> None:
 class _Steps:
     """Remembers the current step (for the run log) and shows it in the work folder and on screen."""
 
-    def __init__(self, work: Path, on_step: StepCallback | None) -> None:
-        self.work, self.on_step, self.current = work, on_step, "plan"
+    def __init__(self, work: Path | None, on_step: StepCallback | None) -> None:
+        self.work, self.on_step, self.current = work, on_step, "start"
 
     def __call__(self, name: str) -> None:
         self.current = name
-        (self.work / STEP_FILE).write_text(name, encoding="utf-8")
-        if self.on_step:
+        if self.work is not None:
+            (self.work / STEP_FILE).write_text(name, encoding="utf-8")
+        if self.on_step and self.work is not None:  # recover and plan take milliseconds: not shown
             self.on_step(name)
 
 
@@ -197,38 +205,42 @@ def refresh(force: bool = False, lang: str = "es", min_age_seconds: float = 0.0,
 
 def _refresh_locked(run_id: str, started: float, force: bool, lang: str, min_age_seconds: float,
                     on_step: StepCallback | None) -> RefreshResult:
-    started_at = runlog.now()
-    recovered = publish.recover()
-    _remove_abandoned_work()
-    state = publish.read_state()
-    the_plan = plan(state, force=force, min_age_seconds=min_age_seconds)
-    base = {"run_id": run_id, "started_at": started_at, "pid": os.getpid()}
-    if recovered:
-        base["recovered_interrupted_publish"] = True
-    if not the_plan.changed:
-        seconds = time.time() - started
-        runlog.append({**base, "event": "end", "finished_at": runlog.now(), "outcome": "no_change",
-                       "seconds": round(seconds, 3), "snapshots": [], "waiting": the_plan.waiting})
-        return RefreshResult(run_id, "no_change", the_plan, seconds)
-    runlog.append({**base, "event": "start", "snapshots": sorted(the_plan.changed),
-                   "reasons": the_plan.changed, "affected": the_plan.affected, "waiting": the_plan.waiting})
-    work = paths.work_dir() / f"refresh-{run_id}"
-    work.mkdir(parents=True)
-    steps = _Steps(work, on_step)
+    base: dict[str, Any] = {"run_id": run_id, "started_at": runlog.now(), "pid": os.getpid()}
+    steps = _Steps(None, on_step)
+    the_plan: Plan | None = None
     try:
-        counts = _build_aside(the_plan, work, lang, steps)
+        steps("recover")
+        if publish.recover():
+            base["recovered_interrupted_publish"] = True
+        _remove_abandoned_work()
+        steps("plan")
+        state = publish.read_state()
+        the_plan = plan(state, force=force, min_age_seconds=min_age_seconds)
+        if not the_plan.changed:
+            seconds = time.time() - started
+            runlog.append({**base, "event": "end", "finished_at": runlog.now(), "outcome": "no_change",
+                           "seconds": round(seconds, 3), "snapshots": [], "waiting": the_plan.waiting})
+            return RefreshResult(run_id, "no_change", the_plan, seconds)
+        runlog.append({**base, "event": "start", "snapshots": sorted(the_plan.changed),
+                       "reasons": the_plan.changed, "affected": the_plan.affected, "waiting": the_plan.waiting})
+        steps.work = paths.work_dir() / f"refresh-{run_id}"
+        steps.work.mkdir(parents=True)
+        counts = _build_aside(the_plan, steps.work, lang, steps)
         steps("publish")
-        publish.commit(_moves(the_plan, work), _new_state(state, the_plan, run_id, counts))
+        publish.commit(_moves(the_plan, steps.work), _new_state(state, the_plan, run_id, counts))
     except Exception as error:
+        # Every failure, early ones included, ends the run's log entry (what --on-failure reports).
         exit_code = error.exit_code if isinstance(error, PipelineError) else 1
         message = error.problem if isinstance(error, PipelineError) else f"{type(error).__name__}: {error}"
         runlog.append({**base, "event": "end", "finished_at": runlog.now(), "outcome": "failed",
-                       "seconds": round(time.time() - started, 3), "snapshots": sorted(the_plan.changed),
+                       "seconds": round(time.time() - started, 3),
+                       "snapshots": sorted(the_plan.changed) if the_plan else [],
                        "failed_step": steps.current, "exit_code": exit_code, "error": message,
                        "file": getattr(error, "file", None)})
-        shutil.rmtree(work, ignore_errors=True)  # never published; the run log says what failed
+        if steps.work is not None:
+            shutil.rmtree(steps.work, ignore_errors=True)  # never published; the run log says what failed
         raise
-    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(steps.work, ignore_errors=True)
     seconds = time.time() - started
     runlog.append({**base, "event": "end", "finished_at": runlog.now(), "outcome": "success",
                    "seconds": round(seconds, 3), "snapshots": sorted(the_plan.changed),
@@ -254,7 +266,7 @@ def _build_aside(the_plan: Plan, work: Path, lang: str, step: _Steps) -> dict[st
     counts: dict[str, Any] = {}
     with paths.outputs_redirected(work):
         for snapshot in the_plan.snapshots:
-            if snapshot in the_plan.changed and raw[snapshot].is_dir():
+            if snapshot in the_plan.changed and snapshot not in the_plan.from_staging:
                 step(f"ingest {snapshot}")
                 result = ingest_snapshot(raw[snapshot])
                 counts[snapshot] = {table: {"rows_read": sum(f.rows_read for f in result.files if f.table == table),
@@ -280,7 +292,7 @@ def _build_aside(the_plan: Plan, work: Path, lang: str, step: _Steps) -> dict[st
 def _moves(the_plan: Plan, work: Path) -> list[tuple[Path, Path]]:
     """Built -> published, in the order readers care least about: inputs first, reports last."""
     moves: list[tuple[Path, Path]] = []
-    for snapshot in the_plan.changed:
+    for snapshot in set(the_plan.changed) - the_plan.from_staging:
         for kind in ("staging", "quarantine"):
             built = work / kind / snapshot
             if built.exists():
@@ -298,7 +310,7 @@ def _new_state(state: dict[str, Any], the_plan: Plan, run_id: str, counts: dict[
     now = runlog.now()
     for snapshot in the_plan.affected:
         entry = dict(snapshots.get(snapshot, {}))
-        if snapshot in the_plan.changed:
+        if snapshot in the_plan.changed and snapshot not in the_plan.from_staging:
             entry.update({"inputs": the_plan.inputs[snapshot], "ingested_by": run_id, "ingested_at": now,
                           "source_dir": str(paths.raw_dir(snapshot)), "reason": the_plan.changed[snapshot]})
             if snapshot in counts:

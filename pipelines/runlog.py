@@ -55,10 +55,13 @@ def read() -> list[dict[str, Any]]:
 
 
 def runs() -> list[dict[str, Any]]:
-    """One dict per run (start and end merged), oldest first; `outcome` 'interrupted' if no end."""
+    """One dict per run (start and end merged), in the order they last wrote (so by end time for
+    ended runs: a run refused while another was going comes before that one's end);
+    `outcome` 'interrupted' if no end."""
     merged: dict[str, dict[str, Any]] = {}
     for record in read():
-        run = merged.setdefault(record.get("run_id", ""), {})
+        run = merged.pop(record.get("run_id", ""), {})
+        merged[record.get("run_id", "")] = run  # re-inserted: moves to the end
         run.update(record)
         if record.get("event") == "start":
             run.setdefault("outcome", "interrupted")

@@ -56,11 +56,13 @@ def render(schedule: Schedule) -> dict[str, str]:
     rendered = {}
     for name in TEMPLATES:
         text = (DEPLOY_DIR / name).read_text(encoding="utf-8")
-        # In a crontab a bare % ends the command; in a unit file % starts a specifier.
         cron = name.startswith("crontab")
-        escaped = args.replace("%", "\\%") if cron else args.replace("%", "%%")
+        # In a crontab a bare % ends the command; in a unit file % starts a specifier and $ expands
+        # a variable when the unit starts (the hook must see its own $SERVIR_PM_* at run time).
+        escaped = args.replace("%", "\\%") if cron else args.replace("%", "%%").replace("$", "$$")
         project = shlex.quote(values["PROJECT_DIR"]) if cron else values["PROJECT_DIR"]
-        for key, value in {**values, "PROJECT_DIR": project, "REFRESH_ARGS": escaped}.items():
+        command = shlex.quote(str(schedule.project_dir / ".venv" / "bin" / "servir-pm")).replace("%", "%%")
+        for key, value in {**values, "PROJECT_DIR": project, "SERVIR_PM": command, "REFRESH_ARGS": escaped}.items():
             text = text.replace(f"@{key}@", value)
         leftover = re.findall(r"@[A-Z_]+@", text)
         if leftover:

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import build, marts
+from pipelines import build, marts, paths
 from pipelines.staging_io import write_snapshot
 
 A, B, C = "2016-05-31", "servir_2016-11-30", "2017-02-28"
@@ -27,6 +27,8 @@ ENTITIES = [
     {"entity_id": "GR", "entity_name": "Gobierno Regional Cusco", "government_level": "regional",
      "entity_classification": "regional_government_hq", "sector": "REGIONAL"},
 ]
+# In B the regional government is renamed: still one entity (its removed P11 carries the old name).
+ENTITIES_B = [ENTITIES[0], {**ENTITIES[1], "entity_name": "Gobierno Regional del Cusco"}]
 
 
 def _p(pid: str, entity: str, level: int, body: str, appointment: str, occupant: str | None,
@@ -42,6 +44,7 @@ POSITIONS_A = [
     _p("P04", "MIN", 4, "line", "merit", "k3", 5000),  # CA
     _p("P09", "GR", 2, "line", "appointed", "k4", 9000),  # PM/PS
     _p("P10", "GR", 3, "support", "appointed", "k5", 7000),  # PM/OS
+    _p("P11", "GR", 2, "line", "vacant", None, None),  # PM/PS, vacant
     _p("P20", "MIN", 4, "line", "merit", "k6", 4000),  # CA
     _p("P21", "MIN", 4, "line", "vacant", None, None),  # CA, vacant
 ]
@@ -50,7 +53,7 @@ POSITIONS_B = [
     _p("P03", "MIN", 3, "support", "appointed", "k7", 8200),  # occupant replaced (and pay)
     _p("P04", "MIN", 3, "support", "merit", "k3", 6000),  # reclassified CA -> PM/OS, same occupant
     _p("P09", "GR", 2, "line", "vacant", None, None),  # vacated
-    # P10 removed
+    # P10 and P11 removed
     _p("P20", "MIN", 4, "line", "merit", "k6", 4000),  # unchanged
     _p("P21", "MIN", 4, "line", "merit", "k8", 4100),  # filled
     _p("P30", "GR", 2, "line", "appointed", "k9", 9500),  # new, PM/PS
@@ -65,8 +68,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         monkeypatch.setenv("SERVIR_PM_WAREHOUSE", str(root / "warehouse.duckdb"))
         monkeypatch.setenv("SERVIR_PM_STAGING", str(root / "staging"))
         write_snapshot(A, ENTITIES, POSITIONS_A)
-        write_snapshot(B, ENTITIES, POSITIONS_B)
-        write_snapshot(C, ENTITIES, POSITIONS_B)
+        write_snapshot(B, ENTITIES_B, POSITIONS_B)
+        write_snapshot(C, ENTITIES_B, POSITIONS_B)
         build.build()
         yield root
 
@@ -85,6 +88,7 @@ def test_changes_into_b_are_exactly_the_ones_made(built: Path) -> None:
         "P04": {"is_reclassified", "is_pay_changed"},
         "P09": {"is_vacated", "is_pay_changed"},
         "P10": {"is_removed"},
+        "P11": {"is_removed"},
         "P21": {"is_filled", "is_pay_changed"},
         "P30": {"is_new"},
     }
@@ -110,7 +114,7 @@ def test_turnover_by_entity_and_role(built: Path) -> None:
         ("MIN", "PM", "PS"): (1, 1, 0, 0, 0, 1, 0, 0, 0, 0.0),  # P02
         ("MIN", "PM", "OS"): (2, 2, 0, 0, 1, 2, 1, 0, 0, 0.5),  # P03 replaced, P04 reclassified in
         ("MIN", "CA", None): (2, 2, 0, 0, 0, 1, 0, 0, 1, 0.0),  # P20 same, P21 was vacant, filled
-        ("GR", "PM", "PS"): (1, 2, 1, 0, 0, 1, 0, 1, 0, 1.0),  # P09 vacated, P30 new
+        ("GR", "PM", "PS"): (2, 2, 1, 1, 0, 1, 0, 1, 0, 1.0),  # P09 vacated, P30 new, P11 (vacant) removed
         ("GR", "PM", "OS"): (1, 0, 0, 1, 0, 0, 0, 0, 0, None),  # P10 removed: nobody to compare
     }
 
@@ -119,19 +123,28 @@ def test_trend_counts_appointed_share_and_median_pay(built: Path) -> None:
     trends = marts.load_history("history_trends", upto=B).filter(pl.col("government_level") == "all")
     assert trends["snapshot"].to_list() == [A, B]
     a, b = trends.row(0, named=True), trends.row(1, named=True)
-    assert (a["pm_positions"], a["ca_positions"], b["pm_positions"], b["ca_positions"]) == (4, 3, 5, 2)
-    assert (b["previous_pm_positions"], b["pm_change"]) == (4, 1)
+    assert (a["pm_positions"], a["ca_positions"], b["pm_positions"], b["ca_positions"]) == (5, 3, 5, 2)
+    assert (b["previous_pm_positions"], b["pm_change"]) == (5, 0)
     assert a["previous_snapshot"] is None and a["pm_change"] is None
-    # Appointed among PMs: A all 4 of 4; B P02, P03, P30 of 5 (P04 merit, P09 vacant).
-    assert (a["pm_appointed_share"], b["pm_appointed_share"]) == (1.0, 0.6)
-    # Median PM pay over occupied positions with pay: A (7000, 8000, 9000, 10000) -> 8500;
+    # Appointed among PMs: A 4 of 5 (P11 vacant); B P02, P03, P30 of 5 (P04 merit, P09 vacant).
+    assert (a["pm_appointed_share"], b["pm_appointed_share"]) == (0.8, 0.6)
+    # Median PM pay over occupied positions with pay: A (7000, 8000, 9000, 10000; P11 vacant) -> 8500;
     # B (6000, 8200, 9500, 10500; P09 vacant) -> 8850.
     assert (a["median_pay_pm"], b["median_pay_pm"]) == (8500.0, 8850.0)
     assert b["median_pay_pm_change_pct"] == pytest.approx(8850 / 8500 - 1)
     by_level = marts.load("history_trends", B).filter(pl.col("government_level") == "regional").row(0, named=True)
-    assert (by_level["previous_pm_positions"], by_level["pm_positions"]) == (2, 2)  # P09, P10 -> P09, P30
+    assert (by_level["previous_pm_positions"], by_level["pm_positions"]) == (3, 2)  # P09-P11 -> P09, P30
+
+
+def test_a_renamed_entity_stays_one_entity_under_its_current_name(built: Path) -> None:
+    regional = marts.load("turnover", B).filter(pl.col("entity_id") == "GR")
+    assert set(regional["entity_name"]) == {"Gobierno Regional del Cusco"}
 
 
 def test_occupants_never_leave_the_warehouse(built: Path) -> None:
     for mart in ("position_changes", "turnover", "history_trends"):
         assert not any("occupant_key" in c for c in marts.load(mart, B).columns)
+    # The published list says which positions changed, not whether their holder left.
+    published = pl.read_csv(paths.marts_dir(B) / "mart_position_changes.csv")
+    for column in ("is_occupant_replaced", "is_vacated", "is_filled", "current_monthly_pay"):
+        assert published[column].null_count() == published.height, column

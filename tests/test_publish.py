@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,19 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_lock(data: Path) -
     assert not lock.is_held()
     with lock.exclusive("build"):  # released on exit: the next writer gets it
         assert lock.holder()["command"] == "build"
+
+
+def test_outputs_on_another_file_system_are_published_whole(data: Path, tmp_path: Path) -> None:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on another file system than the test's tmp folder")
+    elsewhere = Path(tempfile.mkdtemp(dir=shm))
+    reports = elsewhere / "reports"
+    try:
+        _folder(reports / "A", "old.html", "old")
+        built = _folder(data / ".work" / "run" / "reports" / "A", "new.html", "new")
+        publish.commit([(built, reports / "A")], {"snapshots": {}})
+        assert [p.name for p in (reports / "A").iterdir()] == ["new.html"]
+        assert sorted(p.name for p in reports.iterdir()) == ["A"]  # no copy or old version left behind
+    finally:
+        shutil.rmtree(elsewhere, ignore_errors=True)

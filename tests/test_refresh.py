@@ -212,3 +212,24 @@ def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
     assert (failed["outcome"], failed["failed_step"], failed["exit_code"]) == ("failed", "build", 3)
     assert "unique_combination_mart_turnover" in failed["error"]
     assert not list((data / ".work").glob("refresh-*"))  # the half-built run is cleared away
+
+
+def test_a_failure_before_any_build_is_logged_and_reported_to_the_hook(data: Path) -> None:
+    (data / "published.json").write_text("{not json", encoding="utf-8")
+    alert = data.parent / "alert.txt"
+    done = _cli(data, "refresh", "--on-failure", f'echo "$SERVIR_PM_RUN_ID|$SERVIR_PM_FAILED_STEP" > {alert}')
+    assert done.returncode == 1
+    failed = _runs(data)[-1]
+    assert (failed["outcome"], failed["failed_step"]) == ("failed", "plan")
+    assert alert.read_text(encoding="utf-8").strip() == f"{failed['run_id']}|plan"
+
+
+def test_a_new_pseudonym_salt_rebuilds_every_snapshot(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys made with two salts never match: every occupant would look replaced."""
+    from pipelines import publish, refresh
+
+    for key, value in _env(data).items():
+        monkeypatch.setenv(key, value)
+    assert refresh.plan(publish.read_state()).changed == {}
+    monkeypatch.setenv("SERVIR_PM_SALT", "another-salt")
+    assert list(refresh.plan(publish.read_state()).changed) == [A]

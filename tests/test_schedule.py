@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from pipelines import paths
 from pipelines.cli import app
+from pipelines.schedule import Schedule, render
 
 runner = CliRunner()
 
@@ -50,6 +52,14 @@ def test_percent_in_the_failure_command_is_escaped_for_cron_and_systemd() -> Non
     parts = _sections(result.output)
     assert "+\\%F" in parts["crontab.example"]
     assert "+%%F" in parts["servir-pm-refresh.service"]
+
+
+def test_dollar_and_spaces_survive_systemd() -> None:
+    texts = render(Schedule(6, 15, Path("/opt/servir pm"), on_failure="notify $SERVIR_PM_EXIT_CODE"))
+    service = texts["servir-pm-refresh.service"]
+    assert "ExecStart='/opt/servir pm/.venv/bin/servir-pm' refresh" in service
+    assert "$$SERVIR_PM_EXIT_CODE" in service  # systemd passes $SERVIR_PM_EXIT_CODE to the shell
+    assert "cd '/opt/servir pm' &&" in texts["crontab.example"]
 
 
 def test_a_bad_time_is_a_clear_stop() -> None:

@@ -80,7 +80,10 @@ select
     pairs.snapshot_date,
     pairs.previous_snapshot,
     pairs.previous_snapshot_date,
-    m.* exclude (snapshot),
+    m.* exclude (snapshot, entity_name),
+    -- An entity renamed between the snapshots keeps one name: the current one (a removed
+    -- position would otherwise carry the old name and split the entity in two).
+    arg_max(m.entity_name, m.in_current) over (partition by m.snapshot, m.entity_id) as entity_name,
     in_current and not in_previous as is_new,
     in_previous and not in_current as is_removed,
     in_current and in_previous and (

@@ -41,6 +41,7 @@ select
     lag(management_positions) over w as previous_management_positions,
     lag(pm_appointed_share) over w as previous_pm_appointed_share,
     lag(median_pay_pm) over w as previous_median_pay_pm,
+    lag(pm_with_pay) over w as previous_pm_with_pay,
     pm_positions - lag(pm_positions) over w as pm_change,
     tpm_positions - lag(tpm_positions) over w as tpm_change,
     management_positions - lag(management_positions) over w as management_change,

@@ -9,7 +9,7 @@ select
     previous_snapshot,
     previous_snapshot_date,
     entity_id,
-    entity_name,
+    any_value(entity_name) as entity_name,  -- one per entity (int_positions_compared)
     government_level,
     servant_group,
     role,
@@ -25,4 +25,5 @@ select
     (count(*) filter (where is_occupant_replaced or is_vacated))::double
         / nullif(count(*) filter (where was_occupied), 0) as turnover_rate
 from {{ ref('int_positions_compared') }}
-group by all
+group by snapshot, snapshot_date, previous_snapshot, previous_snapshot_date, entity_id,
+    government_level, servant_group, role
