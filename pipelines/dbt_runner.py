@@ -6,9 +6,8 @@ Failures become `BuildError` naming the failing node and dbt's message, never a 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +16,6 @@ from pipelines.errors import BuildError
 
 # Statuses dbt gives a node that stopped the build (RunStatus / TestStatus values).
 _FAILED = {"error", "fail", "runtime error"}
-
-
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """dbt reads its paths from env vars (profiles.yml, dbt_project.yml): set them for one call."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
 
 
 def dbt_environment() -> dict[str, str]:
@@ -60,7 +44,7 @@ def run_dbt(
     if dbt_vars:
         args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
-    with _environment(dbt_environment()):
+    with paths.environment(dbt_environment()):
         try:
             outcome = dbtRunner().invoke(args)
         finally:

@@ -74,8 +74,19 @@ def published_state_path() -> Path:
     return data_dir() / "published.json"
 
 
-# The variables every output location is derived from (see the functions above).
-_OUTPUT_ENV = ("SERVIR_PM_DATA", "SERVIR_PM_WAREHOUSE", "SERVIR_PM_REPORTS")
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of a block, then restore them as they were."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
 
 
 @contextmanager
@@ -85,18 +96,10 @@ def outputs_redirected(root: Path) -> Iterator[Path]:
     A refresh builds its new outputs aside this way and publishes them only when every step
     succeeded. Raw inputs must be resolved before entering (data_dir() points at `root` inside).
     """
-    saved = {key: os.environ.get(key) for key in _OUTPUT_ENV}
     root = root.resolve()
-    os.environ.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_WAREHOUSE": str(root / "warehouse.duckdb"),
-                       "SERVIR_PM_REPORTS": str(root / "reports")})
-    try:
+    with environment({"SERVIR_PM_DATA": str(root), "SERVIR_PM_WAREHOUSE": str(root / "warehouse.duckdb"),
+                      "SERVIR_PM_REPORTS": str(root / "reports")}):
         yield root
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
 
 
 def snapshot_name(snapshot_dir: Path) -> str:
