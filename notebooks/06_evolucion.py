@@ -39,7 +39,6 @@ ROLES = ["PS", "S", "OS"]
 # A position's class on this page: PM by role, every other servant group as itself.
 CLASSES = ["PS", "S", "OS", "PM", "CA", "PO", "not_determined", "excluded"]
 CLASS_COLORS = {**{k: ROLE_COLORS[k] for k in ROLES}, **GROUP_COLORS}
-NOT_MANAGEMENT = ["PO", "excluded"]  # as in mart_history_trends.management_positions
 
 
 def class_label(code: str) -> str:
@@ -72,7 +71,7 @@ elif previous:
 if now is not None:
     changes = page.load("position_changes", required=False) if previous else None
     turnover = page.load("turnover", required=False) if previous else None
-    management = None if turnover is None else turnover.filter(~pl.col("servant_group").is_in(NOT_MANAGEMENT))
+    management = None if turnover is None else turnover.filter(pl.col("is_management_position"))
     replaced = vacated = compared = 0
     if management is not None:
         replaced, vacated, compared = (management[col].sum() for col in

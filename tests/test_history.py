@@ -38,7 +38,11 @@ def _p(pid: str, entity: str, level: int, body: str, appointment: str, occupant:
             "position_title": "Director"}
 
 
+# P01 (ministry level 1: a public officer under A3, not a management position) never changes.
+P01 = {"position_id": "P01", "entity_id": "MIN", "organizational_level": 1, "body_type": "senior_management",
+       "appointment_type": "appointed", "occupant_key": "k0", "monthly_pay": 15000, "position_title": "Ministro"}
 POSITIONS_A = [
+    P01,
     _p("P02", "MIN", 2, "line", "appointed", "k1", 10000),  # PM/PS
     _p("P03", "MIN", 3, "support", "appointed", "k2", 8000),  # PM/OS
     _p("P04", "MIN", 4, "line", "merit", "k3", 5000),  # CA
@@ -49,6 +53,7 @@ POSITIONS_A = [
     _p("P21", "MIN", 4, "line", "vacant", None, None),  # CA, vacant
 ]
 POSITIONS_B = [
+    P01,
     _p("P02", "MIN", 2, "line", "appointed", "k1", 10500),  # pay changed only
     _p("P03", "MIN", 3, "support", "appointed", "k7", 8200),  # occupant replaced (and pay)
     _p("P04", "MIN", 3, "support", "merit", "k3", 6000),  # reclassified CA -> PM/OS, same occupant
@@ -111,6 +116,7 @@ def test_turnover_by_entity_and_role(built: Path) -> None:
         r["positions_filled"], r["turnover_rate"]) for r in turnover.iter_rows(named=True)}
     assert got == {
         # (previous, current, new, removed, reclassified, compared, replaced, vacated, filled, rate)
+        ("MIN", "PO", None): (1, 1, 0, 0, 0, 1, 0, 0, 0, 0.0),  # P01
         ("MIN", "PM", "PS"): (1, 1, 0, 0, 0, 1, 0, 0, 0, 0.0),  # P02
         ("MIN", "PM", "OS"): (2, 2, 0, 0, 1, 2, 1, 0, 0, 0.5),  # P03 replaced, P04 reclassified in
         ("MIN", "CA", None): (2, 2, 0, 0, 0, 1, 0, 0, 1, 0.0),  # P20 same, P21 was vacant, filled
@@ -125,6 +131,10 @@ def test_trend_counts_appointed_share_and_median_pay(built: Path) -> None:
     a, b = trends.row(0, named=True), trends.row(1, named=True)
     assert (a["pm_positions"], a["ca_positions"], b["pm_positions"], b["ca_positions"]) == (5, 3, 5, 2)
     assert (b["previous_pm_positions"], b["pm_change"]) == (5, 0)
+    # Management positions leave out the public officer P01 (footnote 21, servant_groups seed).
+    assert (a["po_positions"], a["management_positions"], b["management_positions"]) == (1, 8, 7)
+    management = dict(marts.load("turnover", B).select("servant_group", "is_management_position").unique().iter_rows())
+    assert management == {"PO": False, "PM": True, "CA": True}
     assert a["previous_snapshot"] is None and a["pm_change"] is None
     # Appointed among PMs: A 4 of 5 (P11 vacant); B P02, P03, P30 of 5 (P04 merit, P09 vacant).
     assert (a["pm_appointed_share"], b["pm_appointed_share"]) == (0.8, 0.6)

@@ -84,6 +84,7 @@ select
     -- An entity renamed between the snapshots keeps one name: the current one (a removed
     -- position would otherwise carry the old name and split the entity in two).
     arg_max(m.entity_name, m.in_current) over (partition by m.snapshot, m.entity_id) as entity_name,
+    g.is_management_position,  -- of the group it is counted under (seeds/rules/servant_groups.csv)
     in_current and not in_previous as is_new,
     in_previous and not in_current as is_removed,
     in_current and in_previous and (
@@ -103,3 +104,4 @@ select
     in_current and in_previous and current_monthly_pay is distinct from previous_monthly_pay as is_pay_changed
 from matched as m
 inner join pairs on pairs.snapshot = m.snapshot
+inner join {{ ref('servant_groups') }} as g on g.servant_group = m.servant_group

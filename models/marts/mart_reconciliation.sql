@@ -3,15 +3,18 @@
 -- and whether it is within it; plus the published figures' own arithmetic (reference_identities),
 -- reported as source findings (e.g. Table 12 prints a TPM total of 946 although 834 + 177 = 1,011).
 --
--- Definitions: a management position is a national or regional position that is neither PO nor
--- excluded (SERVIR did not count heads who are public officers, ch.I footnote 21); government
+-- Definitions: a management position is a national or regional position whose servant group is
+-- flagged is_management_position in seeds/rules/servant_groups.csv (not PO nor excluded: SERVIR
+-- did not count heads who are public officers, ch.I footnote 21); government
 -- levels are the effective ones (Lima is regional); entity counts come from the entities file.
 with classified as (
     select
-        *,
-        servant_group not in ('PO', 'excluded') as is_management_position
-    from {{ ref('int_positions_classified') }}
-    where effective_government_level in ('national', 'regional')
+        p.*,
+        g.is_management_position  -- seeds/rules/servant_groups.csv (footnote 21)
+    from {{ ref('int_positions_classified') }} as p
+    inner join {{ ref('servant_groups') }} as g
+        on g.servant_group = p.servant_group
+    where p.effective_government_level in ('national', 'regional')
 ),
 
 snapshots as (

@@ -16,9 +16,10 @@ select
     sector,
     organizational_level,
     body_type,
-    servant_group,
+    p.servant_group,
+    g.is_management_position,  -- seeds/rules/servant_groups.csv (footnote 21)
     role,
-    {{ pay_category('servant_group', 'role') }} as pay_category,
+    {{ pay_category('p.servant_group', 'role') }} as pay_category,
     coalesce(is_tpm, false) as is_tpm,
     appointment_type,
     coalesce(labor_regime, 'unknown') as labor_regime,
@@ -35,4 +36,6 @@ select
     coalesce(is_prioritized, false) as is_prioritized,
     position_title,
     unit_name
-from {{ ref('int_positions_classified') }}
+from {{ ref('int_positions_classified') }} as p
+inner join {{ ref('servant_groups') }} as g
+    on g.servant_group = p.servant_group

@@ -7,19 +7,19 @@ with by_level as (
         snapshot,
         any_value(snapshot_date) as snapshot_date,
         coalesce(government_level, 'all') as government_level,
-        count(*) filter (where servant_group not in ('PO', 'excluded')) as management_positions,
+        count(*) filter (where is_management_position) as management_positions,
         count(*) filter (where servant_group = 'PO') as po_positions,
         count(*) filter (where servant_group = 'PM') as pm_positions,
         count(*) filter (where servant_group = 'PM' and is_tpm) as tpm_positions,
         count(*) filter (where servant_group = 'CA') as ca_positions,
         count(*) filter (where servant_group = 'not_determined') as not_determined_positions,
         count(*) filter (where servant_group = 'PM' and appointment_type = 'appointed') as pm_appointed,
-        count(*) filter (where servant_group not in ('PO', 'excluded') and appointment_type = 'appointed')
+        count(*) filter (where is_management_position and appointment_type = 'appointed')
             as management_appointed,
         count(*) filter (where servant_group = 'PM' and has_pay) as pm_with_pay,
         quantile_cont(monthly_pay, 0.5) filter (where servant_group = 'PM' and has_pay) as median_pay_pm,
-        count(*) filter (where servant_group not in ('PO', 'excluded') and has_pay) as management_with_pay,
-        quantile_cont(monthly_pay, 0.5) filter (where servant_group not in ('PO', 'excluded') and has_pay)
+        count(*) filter (where is_management_position and has_pay) as management_with_pay,
+        quantile_cont(monthly_pay, 0.5) filter (where is_management_position and has_pay)
             as median_pay_management
     from {{ ref('int_compensation_positions') }}
     group by grouping sets ((snapshot, government_level), (snapshot))

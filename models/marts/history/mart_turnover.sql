@@ -12,6 +12,7 @@ select
     any_value(entity_name) as entity_name,  -- one per entity (int_positions_compared)
     government_level,
     servant_group,
+    is_management_position,
     role,
     count(*) filter (where in_previous) as positions_previous,
     count(*) filter (where in_current) as positions_current,
@@ -26,4 +27,4 @@ select
         / nullif(count(*) filter (where was_occupied), 0) as turnover_rate
 from {{ ref('int_positions_compared') }}
 group by snapshot, snapshot_date, previous_snapshot, previous_snapshot_date, entity_id,
-    government_level, servant_group, role
+    government_level, servant_group, is_management_position, role
