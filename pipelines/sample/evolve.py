@@ -62,6 +62,7 @@ from pipelines import contract, paths
 from pipelines.sample import reference, spanish
 from pipelines.sample.positions import MINISTER_PAY, P_FEMALE, PAY_FLOOR, PMC_PAY, REGIMES, REGIONAL_GM_PAY
 from pipelines.sample.readme import render_evolved
+from pipelines.series import read_series, write_series
 
 RATES_PATH = reference.REFERENCE_DIR / "evolution_rates.csv"
 # Every rate this module reads; evolution_rates() refuses a table that lacks one.
@@ -578,9 +579,10 @@ def evolve_snapshot(base_dir: Path, out_dir: Path, snapshot_date: str, seed: int
         pay_changed=c["pay_changed"], unchanged=c["unchanged"], positions_in=c["rows_in"],
         positions_out=c["rows_out"], categories=CATEGORY_RULE,
         overlaps="; ".join(f"{k.replace('+', ' & ')}: {v}" for k, v in overlaps.items())), encoding="utf-8")
+    write_series(out_dir, read_series(base_dir))  # a later snapshot of the same series
     return {
         "out_dir": str(out_dir),
-        "files": ["entities.csv", "positions.csv", "README.md"],
+        "files": ["entities.csv", "positions.csv", "README.md", "series.json"],
         "base_snapshot": base_snapshot,
         "snapshot_date": snapshot_date,
         "seed": seed,

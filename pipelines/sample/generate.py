@@ -15,8 +15,14 @@ from pipelines.sample import reference, spanish
 from pipelines.sample.frame import build_frame
 from pipelines.sample.positions import body_mix, generate_chunk
 from pipelines.sample.readme import render
+from pipelines.series import SeriesInfo, write_series
 
 DEFAULT_CHUNK_ROWS = 100_000
+# Every sample snapshot belongs to one synthetic series, never compared with real extracts.
+SAMPLE_SERIES = SeriesInfo(
+    series="muestra-sintetica-2016", origin="synthetic",
+    source="servir-pm sample: real entities (MEF, Portal de Transparencia), synthetic positions",
+    description="Muestra sintética calibrada con las cifras publicadas por SERVIR (2016)")
 
 
 def _blank_as_null(df: pl.DataFrame) -> pl.DataFrame:
@@ -68,9 +74,10 @@ def generate_sample(out_dir: Path, seed: int = 20160531, scale: float = 1.0,
             offset += rows.height
     (out_dir / "README.md").write_text(
         render(snapshot_date, seed, scale, entities.height, offset), encoding="utf-8")
+    write_series(out_dir, SAMPLE_SERIES)
     return {
         "out_dir": str(out_dir),
-        "files": ["entities.csv", "positions.csv", "README.md"],
+        "files": ["entities.csv", "positions.csv", "README.md", "series.json"],
         "rows": {"entities": entities.height, "positions": offset},
         "chunks": len(groups),
         "seed": seed,
