@@ -22,7 +22,9 @@ assumption_flags as (
         as t (assumption, is_on)
 ),
 
-positions as (select * from {{ ref('stg_registry__positions') }}),
+-- Positions with what their titles say (organizational level, body type, public officer or not a
+-- management position) when the registry does not give it: models/intermediate/int_positions_inferred.
+positions as (select * from {{ ref('int_positions_inferred') }}),
 
 entities as (select * from {{ ref('stg_registry__entities') }}),
 
@@ -184,6 +186,25 @@ outcome_matches as (
             or (o.match_missing = 'body_type' and k.body_type is null))
 ),
 
+-- A title that Table 5 makes a public officer, or that is not the head of a body or unit
+-- (title_reading from int_positions_inferred), is decided before the tables are read.
+title_outcome_matches as (
+    select
+        k.position_key,
+        o.rule_key,
+        'title_reading_outcomes' as rule_source,
+        o.servant_group,
+        cast(null as varchar) as role,
+        o.reason,
+        cast(null as varchar) as rule_assumption,
+        cast(null as varchar) as rule_assumption_state,
+        1 as stage,
+        o.precedence
+    from positions_keyed as k
+    inner join {{ ref('title_reading_outcomes') }} as o
+        on o.title_reading = k.title_reading
+),
+
 rule_matches as (
     select
         k.position_key,
@@ -212,6 +233,8 @@ decided as (
     select *
     from (
         select * from outcome_matches
+        union all
+        select * from title_outcome_matches
         union all
         select * from rule_matches
     )
@@ -296,6 +319,20 @@ select
     k.sex,
     k.start_date,
     k.is_prioritized,
+    -- What the title said (int_positions_inferred): where each value came from and how sure.
+    k.organizational_level_input,
+    k.body_type_input,
+    k.organizational_level_source,
+    k.body_type_source,
+    k.title_reading,
+    k.title_normalized,
+    k.unit_normalized,
+    k.inference_rule,
+    k.body_type_rule,
+    k.table5_category,
+    k.decision_id as review_decision_id,
+    k.inference_confidence,
+    k.needs_review,
     k.source_file,
     k.source_row
 from positions_keyed as k

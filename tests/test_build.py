@@ -92,7 +92,7 @@ def _mart(name: str) -> pl.DataFrame:
 
 def test_servant_groups_match_table_9_shape(built: build.BuildResult) -> None:
     rows = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
-    assert list(rows) == ["PO", "PM", "CA", "not_determined", "excluded"]  # Table 9 order (display_order)
+    assert list(rows) == ["PO", "PM", "CA", "not_determined", "excluded", "not_management"]  # display_order
     assert (rows["PO"]["national"], rows["PO"]["regional"]) == (1, 1)
     assert (rows["PM"]["national"], rows["PM"]["regional"], rows["PM"]["total"]) == (5, 3, 8)
     assert (rows["CA"]["national"], rows["CA"]["total"]) == (2, 2)

@@ -9,6 +9,9 @@ select
     effective_entity_classification as entity_classification,
     role,
     count(*) as positions,
+    -- Confirmed vs still to review (int_positions_classified.needs_review): the honest bounds.
+    count(*) filter (where not needs_review) as positions_confirmed,
+    count(*) filter (where needs_review) as positions_to_review,
     count(*) filter (where is_tpm) as tpm_positions,
     count(*) filter (where appointment_type = 'appointed') as appointed_positions
 from {{ ref('int_positions_classified') }}

@@ -1,7 +1,11 @@
--- How many positions are public officers, public managers, career servants, not determined or
--- excluded, by government level? (SERVIR 2016 Table 9 shape: one row per group, one column per level.)
+-- How many positions are public officers, public managers, career servants, not determined,
+-- excluded or not management positions, by government level? (SERVIR 2016 Table 9 shape: one row
+-- per group, one column per level.) Beside each count, the honest bounds of a registry read from
+-- titles: how many are confirmed (input, an analyst's decision or a confident rule) and how many
+-- still wait for review (counted under the group the rules suggest); the upper bound adds every
+-- position still to review at that level, since any of them could turn out to be of this group.
 with classified as (
-    select snapshot, snapshot_date, effective_government_level, servant_group
+    select snapshot, snapshot_date, effective_government_level, servant_group, needs_review
     from {{ ref('int_positions_classified') }}
 ),
 
@@ -11,22 +15,53 @@ snapshots as (
 
 groups as (
     select servant_group, display_order, label_es from {{ ref('servant_groups') }}
+),
+
+to_review as (
+    select
+        snapshot,
+        count(*) filter (where needs_review and effective_government_level = 'national') as national,
+        count(*) filter (where needs_review and effective_government_level = 'regional') as regional,
+        count(*) filter (where needs_review) as total
+    from classified
+    group by snapshot
+),
+
+counted as (
+    select
+        s.snapshot,
+        s.snapshot_date,
+        g.display_order,
+        g.servant_group,
+        g.label_es,
+        count(c.servant_group) filter (where c.effective_government_level = 'national') as national,
+        count(c.servant_group) filter (where c.effective_government_level = 'regional') as regional,
+        count(c.servant_group) filter (where c.effective_government_level = 'local') as local,
+        count(c.servant_group) filter (where c.effective_government_level is null) as unknown_level,
+        count(c.servant_group) as total,
+        count(c.servant_group) filter (where c.effective_government_level = 'national' and not c.needs_review)
+            as national_confirmed,
+        count(c.servant_group) filter (where c.effective_government_level = 'national' and c.needs_review)
+            as national_to_review,
+        count(c.servant_group) filter (where c.effective_government_level = 'regional' and not c.needs_review)
+            as regional_confirmed,
+        count(c.servant_group) filter (where c.effective_government_level = 'regional' and c.needs_review)
+            as regional_to_review,
+        count(c.servant_group) filter (where not c.needs_review) as total_confirmed,
+        count(c.servant_group) filter (where c.needs_review) as total_to_review
+    from snapshots as s
+    cross join groups as g
+    left join classified as c
+        on c.snapshot = s.snapshot
+        and c.servant_group = g.servant_group
+    group by all
 )
 
 select
-    s.snapshot,
-    s.snapshot_date,
-    g.display_order,
-    g.servant_group,
-    g.label_es,
-    count(c.servant_group) filter (where c.effective_government_level = 'national') as national,
-    count(c.servant_group) filter (where c.effective_government_level = 'regional') as regional,
-    count(c.servant_group) filter (where c.effective_government_level = 'local') as local,
-    count(c.servant_group) filter (where c.effective_government_level is null) as unknown_level,
-    count(c.servant_group) as total
-from snapshots as s
-cross join groups as g
-left join classified as c
-    on c.snapshot = s.snapshot
-    and c.servant_group = g.servant_group
-group by all
+    counted.*,
+    counted.national_confirmed + coalesce(r.national, 0) as national_upper_bound,
+    counted.regional_confirmed + coalesce(r.regional, 0) as regional_upper_bound,
+    counted.total_confirmed + coalesce(r.total, 0) as total_upper_bound
+from counted
+left join to_review as r
+    on r.snapshot = counted.snapshot

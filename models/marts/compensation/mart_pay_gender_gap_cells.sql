@@ -5,7 +5,7 @@
 with pay as (
     select *
     from {{ ref('int_compensation_positions') }}
-    where has_pay and sex in ('F', 'M') and pay_category not in ('not_determined', 'excluded')
+    where has_pay and sex in ('F', 'M') and pay_category not in ('not_determined', 'excluded', 'not_management')
 ),
 
 cells as (

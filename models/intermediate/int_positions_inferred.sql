@@ -1,0 +1,357 @@
+-- What each position's title (and unit name) says: its organizational level, body type and whether
+-- it is a management position at all, for registries that carry titles but not SERVIR's columns
+-- (gob.pe, the Portal de Transparencia, MEF payroll). One row per position, the columns of
+-- stg_registry__positions with organizational_level and body_type replaced by their final values.
+--
+-- Precedence: values given in the input always win; then an analyst's decision
+-- (seeds/review/position_review_decisions.csv); then the title rules (seeds/inference). A title
+-- that Table 5 makes a public officer is read as one even when the input gives a level (issue 11).
+-- Every rule lives in the seeds; this model only knows how to normalize a text and match a row.
+-- The work is done once per distinct (title, unit, entity) combination, not per position.
+with
+
+positions as (select * from {{ ref('stg_registry__positions') }}),
+
+entities as (
+    select snapshot, entity_id, government_level, entity_classification
+    from {{ ref('stg_registry__entities') }}
+),
+
+word_map as (
+    select lower(word) as word, coalesce(nullif(replacement, ''), '') as replacement
+    from {{ ref('title_word_map') }}
+),
+
+head_nouns as (select lower(head_noun) as head_noun from {{ ref('title_head_nouns') }}),
+
+scopes as (select entity_scope, entity_classification from {{ ref('inference_entity_scopes') }}),
+
+rules as (
+    select
+        rule_key,
+        priority,
+        applies_to,
+        match,
+        pattern,
+        nullif(government_level, '') as government_level,
+        nullif(entity_scope, '') as entity_scope,
+        reading,
+        try_cast(nullif(cast(organizational_level as varchar), '') as integer) as organizational_level,
+        nullif(body_type, '') as body_type,
+        nullif(default_body_type, '') as default_body_type,
+        confidence,
+        cast(is_generic as boolean) as is_generic,
+        nullif(table5_category, '') as table5_category
+    from {{ ref('title_rules') }}
+),
+
+functions as (
+    select rule_key, priority, pattern, body_type from {{ ref('body_type_functions') }}
+),
+
+decisions as (
+    select
+        title_key,
+        nullif(unit_key, '') as unit_key,
+        nullif(entity_classification, '') as entity_classification,
+        reading,
+        try_cast(nullif(cast(organizational_level as varchar), '') as integer) as organizational_level,
+        nullif(body_type, '') as body_type,
+        decision_id
+    from {{ ref('position_review_decisions') }}
+),
+
+keyed as (
+    select
+        p.*,
+        e.government_level as entity_government_level,
+        e.entity_classification as entity_entity_classification
+    from positions as p
+    left join entities as e
+        on e.snapshot = p.snapshot
+        and e.entity_id = p.entity_id
+),
+
+combos as (
+    select distinct
+        position_title,
+        unit_name,
+        entity_government_level as government_level,
+        entity_entity_classification as entity_classification
+    from keyed
+),
+
+-- Normalize each distinct text once: lower case, no accents, punctuation as spaces, then every
+-- word through title_word_map (feminine forms, abbreviations, connectors, interim markers).
+texts as (
+    select distinct position_title as raw_text from combos where position_title is not null
+    union
+    select distinct unit_name from combos where unit_name is not null
+),
+
+split as (
+    select
+        raw_text,
+        string_split(trim(regexp_replace(lower(strip_accents(raw_text)), '[^a-z0-9]+', ' ', 'g')), ' ') as words
+    from texts
+),
+
+words as (
+    select raw_text, unnest(range(1, len(words) + 1)) as word_index, unnest(words) as word
+    from split
+),
+
+mapped as (
+    select w.raw_text, w.word_index, coalesce(m.replacement, w.word) as word
+    from words as w
+    left join word_map as m on m.word = w.word
+    where coalesce(m.replacement, w.word) <> ''
+),
+
+deduplicated as (
+    -- "Jefe (e) Jefe de ..." and repeated words read once.
+    select raw_text, word_index, word
+    from mapped
+    qualify word is distinct from lag(word) over (partition by raw_text order by word_index)
+),
+
+normalized as (
+    select raw_text, string_agg(word, ' ' order by word_index) as norm_text
+    from deduplicated
+    group by raw_text
+),
+
+combos_texts as (
+    select
+        c.*,
+        t.norm_text as title_normalized,
+        u.norm_text as unit_normalized
+    from combos as c
+    left join normalized as t on t.raw_text = c.position_title
+    left join normalized as u on u.raw_text = c.unit_name
+),
+
+-- "Jefe de la Oficina General de X": the words after a head noun (the longest that starts the
+-- title) name the unit it heads.
+head_noun_parts as (
+    select
+        c.position_title,
+        c.unit_name,
+        c.government_level,
+        c.entity_classification,
+        substr(c.title_normalized, length(h.head_noun) + 2) as title_unit_part
+    from combos_texts as c
+    inner join head_nouns as h
+        on starts_with(c.title_normalized, h.head_noun || ' ')
+    qualify row_number() over (
+        partition by c.position_title, c.unit_name, c.government_level, c.entity_classification
+        order by length(h.head_noun) desc
+    ) = 1
+),
+
+combos_normalized as (
+    select c.*, h.title_unit_part
+    from combos_texts as c
+    left join head_noun_parts as h
+        on h.position_title is not distinct from c.position_title
+        and h.unit_name is not distinct from c.unit_name
+        and h.government_level is not distinct from c.government_level
+        and h.entity_classification is not distinct from c.entity_classification
+),
+
+-- The texts each combination offers to the rules, in order of preference: the unit named after a
+-- head noun, the title itself, the title read as a unit name, the registry's unit name.
+candidates as (
+    select *, title_unit_part as candidate_text, 'unit' as applies_to, 1 as candidate_rank
+    from combos_normalized where title_unit_part is not null
+    union all
+    select *, title_normalized, 'title', 2 from combos_normalized where title_normalized is not null
+    union all
+    select *, title_normalized, 'unit', 3 from combos_normalized where title_normalized is not null
+    union all
+    select *, unit_normalized, 'unit', 4 from combos_normalized where unit_normalized is not null
+),
+
+rule_matches as (
+    select
+        c.position_title,
+        c.unit_name,
+        c.government_level,
+        c.entity_classification,
+        c.candidate_rank,
+        r.*
+    from candidates as c
+    inner join rules as r
+        on r.applies_to = c.applies_to
+        and ((r.match = 'exact' and c.candidate_text = r.pattern)
+            or (r.match = 'prefix' and starts_with(c.candidate_text || ' ', r.pattern || ' '))
+            or (r.match = 'contains' and position(' ' || r.pattern || ' ' in ' ' || c.candidate_text || ' ') > 0))
+        and (r.government_level is null or r.government_level = c.government_level)
+        and (r.entity_scope is null or exists (
+            select 1 from scopes as s
+            where s.entity_scope = r.entity_scope and s.entity_classification = c.entity_classification))
+),
+
+best_rule as (
+    select *
+    from rule_matches
+    qualify row_number() over (
+        partition by position_title, unit_name, government_level, entity_classification
+        order by is_generic, candidate_rank, priority, rule_key
+    ) = 1
+),
+
+function_matches as (
+    select
+        c.position_title,
+        c.unit_name,
+        c.government_level,
+        c.entity_classification,
+        f.rule_key as function_rule,
+        f.body_type as function_body_type
+    from combos_normalized as c
+    inner join functions as f
+        on position(' ' || f.pattern in ' ' || coalesce(c.title_normalized, '') || ' ' || coalesce(c.unit_normalized, '')) > 0
+    qualify row_number() over (
+        partition by c.position_title, c.unit_name, c.government_level, c.entity_classification
+        order by f.priority, f.rule_key
+    ) = 1
+),
+
+best_decision as (
+    select c.position_title, c.unit_name, c.government_level, c.entity_classification, d.*
+    from combos_normalized as c
+    inner join decisions as d
+        on d.title_key = c.title_normalized
+        and (d.unit_key is null or d.unit_key = c.unit_normalized)
+        and (d.entity_classification is null or d.entity_classification = c.entity_classification)
+    qualify row_number() over (
+        partition by c.position_title, c.unit_name, c.government_level, c.entity_classification
+        order by (d.unit_key is null), (d.entity_classification is null), d.decision_id
+    ) = 1
+),
+
+readings as (
+    select
+        c.position_title,
+        c.unit_name,
+        c.government_level,
+        c.entity_classification,
+        c.title_normalized,
+        c.unit_normalized,
+        r.rule_key as inference_rule,
+        r.reading as rule_reading,
+        r.organizational_level as rule_level,
+        coalesce(r.body_type, fm.function_body_type, r.default_body_type) as rule_body_type,
+        case when r.body_type is null and fm.function_body_type is not null then fm.function_rule end
+            as body_type_rule,
+        -- A management reading without a level has nothing to classify with: never confident.
+        case
+            when r.reading = 'management' and r.organizational_level is null then 'low'
+            else r.confidence
+        end as rule_confidence,
+        r.table5_category,
+        d.decision_id,
+        d.reading as decided_reading,
+        d.organizational_level as decided_level,
+        d.body_type as decided_body_type
+    from combos_normalized as c
+    left join best_rule as r
+        on r.position_title is not distinct from c.position_title
+        and r.unit_name is not distinct from c.unit_name
+        and r.government_level is not distinct from c.government_level
+        and r.entity_classification is not distinct from c.entity_classification
+    left join function_matches as fm
+        on fm.position_title is not distinct from c.position_title
+        and fm.unit_name is not distinct from c.unit_name
+        and fm.government_level is not distinct from c.government_level
+        and fm.entity_classification is not distinct from c.entity_classification
+    left join best_decision as d
+        on d.position_title is not distinct from c.position_title
+        and d.unit_name is not distinct from c.unit_name
+        and d.government_level is not distinct from c.government_level
+        and d.entity_classification is not distinct from c.entity_classification
+),
+
+resolved as (
+    select
+        k.*,
+        r.title_normalized,
+        r.unit_normalized,
+        r.inference_rule,
+        r.body_type_rule,
+        r.table5_category,
+        r.decision_id,
+        r.rule_reading,
+        r.rule_level,
+        r.rule_body_type,
+        r.rule_confidence,
+        coalesce(r.decided_reading, r.rule_reading) as suggested_reading,
+        coalesce(r.decided_level, r.rule_level) as suggested_level,
+        coalesce(r.decided_body_type, r.rule_body_type) as suggested_body_type,
+        case when r.decision_id is not null then 'high' else r.rule_confidence end as suggested_confidence,
+        r.decision_id is not null as is_decided
+    from keyed as k
+    left join readings as r
+        on r.position_title is not distinct from k.position_title
+        and r.unit_name is not distinct from k.unit_name
+        and r.government_level is not distinct from k.entity_government_level
+        and r.entity_classification is not distinct from k.entity_entity_classification
+),
+
+final as (
+    select
+        *,
+        -- What the title says the position is. A public-officer title (Table 5) holds even over a
+        -- level given in the input, when the rule is confident; "not a management position" only
+        -- when the input gave no level (the registry then asserted nothing about it).
+        case
+            when suggested_reading = 'public_officer' and (suggested_confidence = 'high' or organizational_level is null)
+                then 'public_officer'
+            when suggested_reading = 'not_management' and organizational_level is null
+                then 'not_management'
+            when organizational_level is not null then 'management'
+            else suggested_reading
+        end as title_reading
+    from resolved
+)
+
+select
+    * exclude (organizational_level, body_type, entity_government_level, entity_entity_classification,
+               rule_reading, rule_level, rule_body_type, rule_confidence, is_decided),
+    organizational_level as organizational_level_input,
+    body_type as body_type_input,
+    coalesce(organizational_level, case when title_reading = 'management' then suggested_level end)
+        as organizational_level,
+    coalesce(body_type, case when title_reading = 'management' then suggested_body_type end) as body_type,
+    case
+        when organizational_level is not null then 'input'
+        when title_reading = 'management' and suggested_level is not null
+            then case when is_decided then 'review' else 'inferred' end
+        else 'missing'
+    end as organizational_level_source,
+    case
+        when body_type is not null then 'input'
+        when title_reading = 'management' and suggested_body_type is not null
+            then case when is_decided then 'review' else 'inferred' end
+        else 'missing'
+    end as body_type_source,
+    -- Null where the input decided everything the classification reads.
+    case
+        when organizational_level is not null and body_type is not null and title_reading = 'management' then null
+        when suggested_reading is null then null
+        else suggested_confidence
+    end as inference_confidence,
+    -- A person should decide: nothing in the input or the rules settles the position.
+    case
+        when title_reading = 'public_officer' and suggested_confidence = 'high' then false
+        when organizational_level is not null and body_type is not null then false
+        when is_decided then false
+        when suggested_reading is null then true
+        when suggested_confidence <> 'high' then true
+        when title_reading = 'management'
+            and (coalesce(organizational_level, suggested_level) is null
+                 or coalesce(body_type, suggested_body_type) is null) then true
+        else false
+    end as needs_review
+from final
