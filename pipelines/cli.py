@@ -290,6 +290,37 @@ def _run_failure_hook(command: str, exit_code: int) -> None:
 
 
 @app.command()
+def review(
+    snapshot: Annotated[str | None, typer.Argument(
+        help="Snapshot name, e.g. 2025-01-31 (default: the latest with marts).", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Workbook to write (default: "
+                                             "reports/<snapshot>/revision_<snapshot>.xlsx).")] = None,
+    apply: Annotated[Path | None, typer.Option("--apply", help="A filled review workbook: save its decisions "
+                                               "into seeds/review/position_review_decisions.csv.")] = None,
+) -> None:
+    """Write the review workbook of titles the inference cannot settle, or apply a filled one."""
+
+    def action() -> None:
+        from pipelines import marts
+        from pipelines.errors import ContractError
+        from pipelines.review import DECISIONS_PATH, apply_workbook, write_workbook
+
+        if apply is not None:
+            done = apply_workbook(apply)
+            typer.echo(f"{done.added} new and {done.replaced} changed decision(s) saved in {DECISIONS_PATH} "
+                       f"({done.total} in all); they apply from the next `servir-pm refresh` or `build`.")
+            return
+        chosen = snapshot or (marts.snapshots() or [None])[-1]
+        if chosen is None:
+            raise ContractError("no marts yet", "run `make run` or `servir-pm refresh` first", paths.marts_dir())
+        target = out or paths.reports_dir(chosen) / f"revision_{chosen}.xlsx"
+        path, keys, positions = write_workbook(target, chosen)
+        typer.echo(f"{keys} title(s) to review, covering {positions} position(s): {path}")
+
+    _guard("writing the review workbook", action)
+
+
+@app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
     """Show, per snapshot, what is published, from which inputs and when, and how the last runs went."""
 

@@ -9,13 +9,16 @@ nothing but its title, as a real registry gives it. The expectations are the lab
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from pipelines import build
+from pipelines import build, paths, review
+from pipelines.errors import ContractError
 from pipelines.staging_io import write_snapshot
 
 SNAPSHOT = "2025-01-31"
@@ -36,8 +39,24 @@ def _labels() -> pl.DataFrame:
     )
 
 
+@dataclass
+class Built:
+    root: Path
+    frame: pl.DataFrame
+
+
+def _classified_positions(root: Path) -> pl.DataFrame:
+    import duckdb
+
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        return pl.from_arrow(con.sql(
+            "select position_id, servant_group as predicted_group, needs_review, inference_rule, "
+            "organizational_level_source, organizational_level as predicted_level, review_decision_id "
+            "from int_positions_classified").arrow())
+
+
 @pytest.fixture(scope="module")
-def classified(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pl.DataFrame]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     root = tmp_path_factory.mktemp("titles")
     labels = _labels()
     entities = (labels.select("entity_key", "institucion", "government_level", "entity_classification")
@@ -52,13 +71,12 @@ def classified(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pl.DataFram
         write_snapshot(SNAPSHOT, entities.select("entity_id", pl.col("institucion").alias("entity_name"),
                                                  "government_level", "entity_classification"), positions)
         build.build()
-        import duckdb
+        yield Built(root, labels.join(_classified_positions(root), on="position_id", how="left"))
 
-        with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
-            out = pl.from_arrow(con.sql(
-                "select position_id, servant_group as predicted_group, needs_review, inference_rule, "
-                "organizational_level_source from int_positions_classified").arrow())
-    yield labels.join(out, on="position_id", how="left")
+
+@pytest.fixture(scope="module")
+def classified(built: Built) -> pl.DataFrame:
+    return built.frame
 
 
 def _scores(frame: pl.DataFrame) -> dict[str, float]:
@@ -99,3 +117,73 @@ def test_public_officers_by_title_are_never_counted_as_managers(classified: pl.D
                                  & ~pl.col("needs_review"))
     assert officers.height >= 40
     assert officers.filter(pl.col("predicted_group") != "PO").height == 0
+
+
+def _fill(workbook: Path, title_key: str, classification: str, answers: dict[str, object]) -> int:
+    """Fill the decision cells of one row as an analyst would in Excel; returns its Excel row."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook)
+    sheet = book[review.SHEET]
+    header = [c.value for c in sheet[1]]
+    for row in range(2, sheet.max_row + 1):
+        if (sheet.cell(row, header.index("titulo_normalizado") + 1).value == title_key
+                and sheet.cell(row, header.index("clasificacion_entidad") + 1).value == classification):
+            for column, value in answers.items():
+                sheet.cell(row, header.index(column) + 1).value = value
+            book.save(workbook)
+            return row
+    raise AssertionError(f"{title_key} / {classification} is not in the review workbook")
+
+
+def test_review_loop_decides_a_title_on_the_next_build(built: Built, tmp_path: Path) -> None:
+    """Issue 11 item 4. "Jefe de la Oficina de Logistica" of a public executing agency (SIS) has two
+    readings (level 2 PM or level 3 CA, RULES.md §6), so it is in the workbook; the analyst decides
+    level 3, support body (the labelled reading: CA by Table 7, 000:1021). Applying the workbook
+    writes one decision; applying it again adds nothing; the next build classifies it CA, source review."""
+    labels = built.frame
+    target = labels.filter(pl.col("cargo") == "Jefe de la Oficina de Logistica")
+    assert target.height == 1 and target["needs_review"][0] and target["servant_group"][0] == "CA"
+    workbook, keys, positions = review.write_workbook(tmp_path / "revision.xlsx", SNAPSHOT)
+    assert keys > 0 and positions == int(labels["needs_review"].sum())
+    excel_row = _fill(workbook, "jefe oficina logistica", "public_executing_agency",
+                      {"decision_lectura": "puesto directivo", "decision_nivel": 3,
+                       "decision_tipo_organo": "Órgano de apoyo", "decidido_por": "analista"})
+    assert excel_row >= 2
+    project = tmp_path / "project"
+    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic"):
+        source = paths.PROJECT_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, project / item)
+        else:
+            (project / item).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, project / item)
+    decisions = project / "seeds" / "review" / "position_review_decisions.csv"
+    first = review.apply_workbook(workbook, decisions)
+    assert (first.added, first.replaced) == (1, 0)
+    written = pl.read_csv(decisions, infer_schema=False).row(0, named=True)
+    assert (written["reading"], written["organizational_level"], written["body_type"]) == ("management", "3", "support")
+    again = review.apply_workbook(workbook, decisions)
+    assert (again.added, again.replaced, again.total) == (0, 0, first.total)
+
+    root = tmp_path / "data"  # the same staged snapshot, built apart from the module's warehouse
+    shutil.copytree(built.root / "staging", root / "staging")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("SERVIR_PM_DATA", str(root))
+        monkeypatch.setenv("SERVIR_PM_WAREHOUSE", str(root / "warehouse.duckdb"))
+        monkeypatch.setenv("SERVIR_PM_STAGING", str(root / "staging"))
+        build.build(project_dir=project)
+        after = _classified_positions(root).join(target.select("position_id"), on="position_id")
+    decided = after.row(0, named=True)
+    assert decided["predicted_group"] == "CA" and decided["predicted_level"] == 3
+    assert decided["organizational_level_source"] == "review" and not decided["needs_review"]
+
+
+def test_a_decision_that_cannot_be_used_names_its_excel_row(built: Built, tmp_path: Path) -> None:
+    workbook, _, _ = review.write_workbook(tmp_path / "revision.xlsx", SNAPSHOT)
+    row = _fill(workbook, "jefe oficina logistica", "public_executing_agency",
+                {"decision_lectura": "puesto directivo", "decision_nivel": 9})
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(",".join(review.DECISION_COLUMNS) + "\n", encoding="utf-8")
+    with pytest.raises(ContractError, match=f"Excel row {row}"):
+        review.apply_workbook(workbook, decisions)
