@@ -78,6 +78,12 @@ def validate(
     file: Annotated[Path, typer.Argument(help="One CSV, XLSX or Parquet file.", exists=False)],
     table: Annotated[str, typer.Option("--table", "-t", help="entities or positions")] = "positions",
     sheet: SheetOpt = None,
+    entities: Annotated[Path | None, typer.Option(
+        "--entities", help="The snapshot's entities file: lets the title preview apply the rules that depend "
+        "on the entity's classification.")] = None,
+    titles: Annotated[bool, typer.Option(
+        "--titles/--no-titles", help="Positions: preview what the title inference will make of the rows "
+        "(runs the inference model in a scratch warehouse, about 15 s).")] = True,
 ) -> None:
     """Check one file against the contract and print a readable report; builds nothing."""
     from pipelines.contract import TABLES
@@ -103,6 +109,11 @@ def validate(
         validation_report(report, quarantined.height)
         if table == "positions":
             typer.echo("Note: entity references are checked only when a whole snapshot is ingested.")
+            if titles and report.rows_valid:
+                from pipelines.console import inference_preview_report
+                from pipelines.inference_preview import preview
+
+                inference_preview_report(preview(file, sheet, entities))
 
     _guard("validating", action)
 

@@ -74,6 +74,27 @@ def validation_report(report, quarantined_rows: int) -> None:  # report: ingest.
         console.print(f"  [cyan]warning[/cyan] {warning}: {count:,} row(s)")
 
 
+def inference_preview_report(preview) -> None:  # preview: inference_preview.InferencePreview
+    """How many rows the classification will be able to use, and from what (issue 11 item 5)."""
+    rows = max(preview.rows, 1)
+
+    def share(n: int) -> str:
+        return f"{n:,} ({n / rows:.0%})"
+
+    console.print("[bold]What the classification will make of these rows[/bold]")
+    console.print(f"  level and body type given in the file: {share(preview.from_columns)}")
+    console.print(f"  read from the title with confidence:    {share(preview.confident)}"
+                  f"  (of which {preview.public_officers:,} public officers, "
+                  f"{preview.not_management:,} not management positions)")
+    console.print(f"  [yellow]to review[/yellow] (servir-pm review after the run): {share(preview.to_review)}")
+    if not preview.with_entities:
+        console.print("  Without --entities, rules that depend on the entity's classification could not apply.")
+    if preview.top_to_review:
+        console.print("  Most frequent titles to review:")
+        for title, count in preview.top_to_review:
+            console.print(f"    {count:>6,}  {title}")
+
+
 def columns_table(recognized: dict[str, str], how: dict[str, str], personal: list[str], repeated: list[str],
                   ignored: list[str]) -> None:
     cols = Table(title="Columns recognized")
