@@ -54,16 +54,31 @@ if valuation is not None:
         .sort(pl.col("government_level").replace_strict({lv: i for i, lv in enumerate(LEVELS)}, default=9))
     )
 
+# Registries read from titles: the confirmed count, and how far it can go once the positions still
+# to review are decided (mart_tpm's bounds; empty when everything was given or settled).
+tpm_total_row = tpm.filter(pl.col("government_level") == "total").row(0, named=True) if tpm.height else {}
+
+
+def bounds(kind: str) -> str:
+    review = tpm_total_row.get("positions_to_review") or 0
+    if not review:
+        return ""
+    return " · " + t("kpi_bounds", confirmed=labels.number(tpm_total_row.get(f"{kind}_confirmed")),
+                     upper=labels.number(tpm_total_row.get(f"{kind}_upper_bound")), review=labels.number(review))
+
+
 cards = [
     ("management_positions", t("kpi_management_positions"), labels.number(total_positions), ""),
     ("pm", t("kpi_pm"), labels.number(pm_total),
-     t("kpi_pm_hint", share=labels.percent(pm_total / total_positions if total_positions else None))),
+     t("kpi_pm_hint", share=labels.percent(pm_total / total_positions if total_positions else None)) + bounds("pm")),
     ("tpm", t("kpi_tpm"), labels.number(tpm_total),
-     t("kpi_tpm_hint", share=labels.percent(tpm_total / pm_total if pm_total else None))),
+     t("kpi_tpm_hint", share=labels.percent(tpm_total / pm_total if pm_total else None)) + bounds("tpm")),
     ("share_appointed", t("kpi_share_appointed"), labels.percent(appointed_share), t("kpi_share_appointed_hint")),
     ("entities_breaching_caps", t("kpi_caps"), labels.number(breaching.height), t("kpi_caps_hint", n=caps.height)),
 ]
-if pay_by_level is not None:
+if pay_by_level is not None and pay_by_level.height == 0:
+    cards.append(("median_pm_pay", t("kpi_median_pay"), t("no_data"), t("kpi_pay_no_data")))
+elif pay_by_level is not None:
     for row in pay_by_level.iter_rows(named=True):
         value = t("suppressed") if charts.is_suppressed(row["people"]) else "S/ " + labels.number(row["median_pay"])
         cards.append((f"median_pm_pay_{row['government_level']}", t("kpi_median_pay"), value,
