@@ -24,7 +24,7 @@ assumption_flags as (
 
 positions as (select * from {{ ref('stg_registry__positions') }}),
 
-entities as (select * from {{ ref('stg_registry__entities') }}),
+entities as (select * from {{ ref('int_entities_classified') }}),
 
 -- Seeds: an empty cell means "no value". dbt seed loads it as NULL, but dbt unit tests feed the
 -- seed file's rows as '' strings, so every optional text cell goes through nullif(..., '') to mean
