@@ -2,7 +2,8 @@
 
 A positions file may give the institution's name (`institucion`, `entidad` -> entity_name) and no
 entity id (the gob.pe directory does). Such rows are linked by normalized name
-(pipelines.names.entity_name_key): a name that matches exactly one valid entity links; anything
+(pipelines.names.entity_name_key; failing that, the same key without the stopwords of
+seeds/contract/name_stopwords.csv): a name that matches exactly one valid entity links; anything
 else is quarantined:
 - `unknown_entity`: no entity has that name, or several do; the reason lists up to 3 of the
   closest entity names (token overlap, a cheap similarity) so the analyst can fix the file;
@@ -23,6 +24,7 @@ from pipelines.contract import CONTRACT_SEEDS, NAME_KEY
 from pipelines.names import name_key_expr
 
 ROW = "__row__"
+LOOSE = "__loose_key__"
 MAX_CANDIDATES = 3
 _FINDING_SCHEMA = {"row": pl.UInt32, "reason_code": pl.Utf8, "reason": pl.Utf8}
 
@@ -50,6 +52,12 @@ def _quarantined_entities(quarantined: pl.DataFrame) -> pl.DataFrame:
         name_key_expr(name.cast(pl.Utf8)).alias(NAME_KEY),
         pl.col("source_row").cast(pl.Int64),
     ).unique(subset="entity_id", keep="first", maintain_order=True)
+
+
+def _loose(expr: pl.Expr) -> pl.Expr:
+    """The normalized name without its stopwords (word order kept)."""
+    words = expr.str.split(" ")
+    return words.list.eval(pl.element().filter(~pl.element().is_in(sorted(stopwords())))).list.join(" ")
 
 
 def _tokens(expr: pl.Expr) -> pl.Expr:
@@ -89,9 +97,17 @@ def link_positions(typed: pl.DataFrame, entities: pl.DataFrame, quarantined: pl.
               .group_by(NAME_KEY).agg(pl.col("entity_id").sort().alias("ids"), pl.len().alias("n")))
     q_by_key = (q.filter(pl.col(NAME_KEY).is_not_null()).group_by(NAME_KEY)
                 .agg(pl.col("entity_id").first().alias("q_id"), pl.col("source_row").first().alias("q_row")))
+    # A name no entity has exactly is tried once more without its stopwords ("Unidad de Gestión
+    # Educativa Local de Fajardo" = "UNIDAD DE GESTION EDUCATIVA LOCAL FAJARDO"): still exact, unique.
+    by_loose = (entities.filter(pl.col(NAME_KEY).is_not_null()).with_columns(_loose(pl.col(NAME_KEY)).alias(LOOSE))
+                .group_by(LOOSE).agg(pl.col("entity_id").sort().alias("ids2"), pl.len().alias("n2")))
     named = (frame.filter(pl.col("entity_id").is_null() & pl.col(NAME_KEY).is_not_null())
-             .select(ROW, NAME_KEY, "entity_name")
-             .join(by_key, on=NAME_KEY, how="left").join(q_by_key, on=NAME_KEY, how="left"))
+             .select(ROW, NAME_KEY, "entity_name", _loose(pl.col(NAME_KEY)).alias(LOOSE))
+             .join(by_key, on=NAME_KEY, how="left").join(q_by_key, on=NAME_KEY, how="left")
+             .join(by_loose, on=LOOSE, how="left")
+             .with_columns(pl.when(pl.col("n").is_null() & pl.col("q_id").is_null())
+                           .then(pl.struct(ids="ids2", n="n2")).otherwise(pl.struct("ids", "n")).alias("m"))
+             .with_columns(pl.col("m").struct.field("ids"), pl.col("m").struct.field("n")))
     linked = named.filter(pl.col("n") == 1).select(ROW, pl.col("ids").list.first().alias("linked_id"))
     to_quarantined = named.filter(pl.col("n").is_null() & pl.col("q_id").is_not_null())
     unknown = named.filter((pl.col("n").is_null() & pl.col("q_id").is_null()) | (pl.col("n") > 1))
