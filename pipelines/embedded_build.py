@@ -107,12 +107,18 @@ def positions(realdata: Path) -> pl.DataFrame:
         "institucion", "cargo", "fecha_inicio")
 
 
+README_TEMPLATE = Path(__file__).with_name("embedded_readme.md")  # {placeholders} filled by build()
+
+
 def build(realdata: Path = DEFAULT_REALDATA, out_root: Path = EMBEDDED_ROOT) -> dict[str, int]:
     folder = out_root / SNAPSHOT
     folder.mkdir(parents=True, exist_ok=True)
     ents, posts = entities(realdata), positions(realdata)
     ents.write_csv(folder / "entidades.csv")
     posts.write_csv(folder / "puestos.csv")
+    (folder / "README.md").write_text(README_TEMPLATE.read_text(encoding="utf-8").format(
+        entities=f"{ents.height:,}", positions=f"{posts.height:,}", current_from=CURRENT_FROM,
+        gobpe=GOBPE_FILE, mef=MEF_FILE, pte=PTE_FILE), encoding="utf-8")
     (folder / "series.json").write_text(json.dumps(SERIES.as_dict(), indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
     return {"entities": ents.height, "positions": posts.height}
