@@ -89,33 +89,37 @@ level_matched as (
     qualify row_number() over (partition by e.snapshot, e.entity_id order by r.rule_order) = 1
 ),
 
+-- Every value offered for an entity's level, by precedence: the input file, an analyst's decision,
+-- an override by name, the first matching rule. The lowest precedence offered wins.
+level_offers as (
+    select snapshot, entity_id, 1 as precedence, 'input' as source, government_level as value,
+           null as confidence, null as rule
+    from entities where government_level is not null
+    union all
+    select snapshot, entity_id, 2, 'review', government_level, null, rule
+    from decided where government_level is not null
+    union all
+    select snapshot, entity_id, 3, 'inferred', government_level, 'high', rule
+    from overridden where government_level is not null
+    union all
+    select snapshot, entity_id, 4, 'inferred', government_level, confidence, rule
+    from level_matched
+),
+
+level_chosen as (
+    select * from level_offers
+    qualify row_number() over (partition by snapshot, entity_id order by precedence) = 1
+),
+
 leveled as (
     select
         e.*,
-        e.government_level as government_level_input,
-        coalesce(e.government_level, d.government_level, o.government_level, l.government_level) as final_level,
-        case
-            when e.government_level is not null then 'input'
-            when d.government_level is not null then 'review'
-            when o.government_level is not null then 'inferred'
-            when l.government_level is not null then 'inferred'
-            else 'missing'
-        end as government_level_source,
-        case
-            when e.government_level is not null or d.government_level is not null then null
-            when o.government_level is not null then 'high'
-            else l.confidence
-        end as government_level_confidence,
-        case
-            when e.government_level is not null then null
-            when d.government_level is not null then d.rule
-            when o.government_level is not null then o.rule
-            else l.rule
-        end as government_level_rule
+        l.value as final_level,
+        coalesce(l.source, 'missing') as government_level_source,
+        l.confidence as government_level_confidence,
+        l.rule as government_level_rule
     from entities as e
-    left join decided as d on d.snapshot = e.snapshot and d.entity_id = e.entity_id
-    left join overridden as o on o.snapshot = e.snapshot and o.entity_id = e.entity_id
-    left join level_matched as l on l.snapshot = e.snapshot and l.entity_id = e.entity_id
+    left join level_chosen as l on l.snapshot = e.snapshot and l.entity_id = e.entity_id
 ),
 
 pattern_matched as (
@@ -130,34 +134,35 @@ pattern_matched as (
     qualify row_number() over (partition by e.snapshot, e.entity_id order by p.rule_order) = 1
 ),
 
+class_offers as (
+    select snapshot, entity_id, 1 as precedence, 'input' as source, entity_classification as value,
+           null as confidence, null as rule
+    from entities where entity_classification is not null
+    union all
+    select snapshot, entity_id, 2, 'review', entity_classification, null, rule
+    from decided where entity_classification is not null
+    union all
+    select snapshot, entity_id, 3, 'inferred', entity_classification, 'high', rule
+    from overridden
+    union all
+    select snapshot, entity_id, 4, 'inferred', entity_classification, confidence, rule
+    from pattern_matched
+),
+
+class_chosen as (
+    select * from class_offers
+    qualify row_number() over (partition by snapshot, entity_id order by precedence) = 1
+),
+
 classified as (
     select
         e.*,
-        e.entity_classification as entity_classification_input,
-        coalesce(e.entity_classification, d.entity_classification, o.entity_classification, p.entity_classification)
-            as final_classification,
-        case
-            when e.entity_classification is not null then 'input'
-            when d.entity_classification is not null then 'review'
-            when o.entity_classification is not null then 'inferred'
-            when p.entity_classification is not null then 'inferred'
-            else 'missing'
-        end as entity_classification_source,
-        case
-            when e.entity_classification is not null or d.entity_classification is not null then null
-            when o.entity_classification is not null then 'high'
-            else p.confidence
-        end as entity_classification_confidence,
-        case
-            when e.entity_classification is not null then null
-            when d.entity_classification is not null then d.rule
-            when o.entity_classification is not null then o.rule
-            else p.rule
-        end as entity_classification_rule
+        c.value as final_classification,
+        coalesce(c.source, 'missing') as entity_classification_source,
+        c.confidence as entity_classification_confidence,
+        c.rule as entity_classification_rule
     from leveled as e
-    left join decided as d on d.snapshot = e.snapshot and d.entity_id = e.entity_id
-    left join overridden as o on o.snapshot = e.snapshot and o.entity_id = e.entity_id
-    left join pattern_matched as p on p.snapshot = e.snapshot and p.entity_id = e.entity_id
+    left join class_chosen as c on c.snapshot = e.snapshot and c.entity_id = e.entity_id
 )
 
 select
@@ -179,11 +184,11 @@ select
     data_origin,
     source_file,
     source_row,
-    entity_classification_input,
+    entity_classification as entity_classification_input,
     entity_classification_source,
     entity_classification_confidence,
     entity_classification_rule,
-    government_level_input,
+    government_level as government_level_input,
     government_level_source,
     government_level_confidence,
     government_level_rule,
