@@ -119,14 +119,17 @@ def link_positions(typed: pl.DataFrame, entities: pl.DataFrame, quarantined: pl.
         unknown.select(
             pl.col(ROW).alias("row"), pl.lit("unknown_entity").alias("reason_code"),
             pl.when(pl.col("n") > 1)
-            .then(pl.format("institution {} matches {} entities of this snapshot ({}): give the entity_id",
+            .then(pl.format("entity_name {} matches {} entities of this snapshot ({}); fix: add an entity_id column "
+                            "(codigo_entidad) to the positions file",
                             shown, pl.col("n"), pl.col("ids").list.join(", ")))
-            .otherwise(pl.format("institution {} matches no entity of this snapshot by name; closest: {}",
+            .otherwise(pl.format("entity_name {} matches no entity of this snapshot by name; closest: {}; fix: write "
+                                 "the name as the entities file does, or add the entity to it",
                                  shown, pl.col("candidates").fill_null("none")))
             .alias("reason")),
         to_quarantined.select(
             pl.col(ROW).alias("row"), pl.lit("entity_quarantined").alias("reason_code"),
-            pl.format("institution {} is entity {} of the entities file, whose row {} was quarantined",
+            pl.format("entity_name {} is entity {} of the entities file, whose row {} was quarantined; "
+                      "fix: correct that row (see the entities quarantine file)",
                       shown, "q_id", "q_row").alias("reason")),
     ]
     # 2. By id: the entity exists but its own row was quarantined.
@@ -134,7 +137,8 @@ def link_positions(typed: pl.DataFrame, entities: pl.DataFrame, quarantined: pl.
              .join(q, on="entity_id", how="inner"))
     findings.append(by_id.select(
         pl.col(ROW).alias("row"), pl.lit("entity_quarantined").alias("reason_code"),
-        pl.format("entity_id {} is in the entities file but its row {} was quarantined",
+        pl.format("entity_id {} is in the entities file but its row {} was quarantined; "
+                  "fix: correct that row (see the entities quarantine file)",
                   "entity_id", "source_row").alias("reason")))
 
     fill = pl.concat([linked, to_quarantined.select(ROW, pl.col("q_id").alias("linked_id"))])

@@ -78,7 +78,7 @@ def test_unknown_institution_lists_the_closest_entities() -> None:
     lima, minem = findings["reason"].to_list()
     assert "matches no entity" in lima and "MUNICIPALIDAD METROPOLITANA DE LIMA (MUNLIMA) [PTE-1434]" in lima
     # At most 3 candidates, the ministries first (they share 'MINISTERIO').
-    candidates = minem.split("closest: ")[1].split("; ")
+    candidates = minem.split("closest: ")[1].split("; fix:")[0].split("; ")
     assert len(candidates) <= 3 and all(c.startswith(("MINISTERIO", "M. DE")) for c in candidates)
 
 
