@@ -26,7 +26,7 @@ assumption_flags as (
 -- management position) when the registry does not give it: models/intermediate/int_positions_inferred.
 positions as (select * from {{ ref('int_positions_inferred') }}),
 
-entities as (select * from {{ ref('stg_registry__entities') }}),
+entities as (select * from {{ ref('int_entities_classified') }}),
 
 -- Seeds: an empty cell means "no value". dbt seed loads it as NULL, but dbt unit tests feed the
 -- seed file's rows as '' strings, so every optional text cell goes through nullif(..., '') to mean

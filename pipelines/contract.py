@@ -17,6 +17,7 @@ from pipelines.paths import PROJECT_ROOT
 CONTRACT_SEEDS = PROJECT_ROOT / "seeds" / "contract"
 
 TABLES = ("entities", "positions")
+NAME_KEY = "entity_name_key"
 
 # Pay above 10x a Minister's monthly pay (S/ 30,000 since D.S. 023-2014-EF) is absurd.
 MAX_MONTHLY_PAY = 300_000.0
@@ -30,6 +31,7 @@ class Column:
     kind: str  # text | enum | int | decimal | bool | date | personal_id | personal_name
     required: bool = False
     domain: str | None = None  # enum domain in value_aliases.csv
+    required_unless: str | None = None  # not required when this other column is present
     minimum: float | None = None
     maximum: float | None = None
 
@@ -37,8 +39,11 @@ class Column:
 ENTITY_COLUMNS: tuple[Column, ...] = (
     Column("entity_id", "text", required=True),
     Column("entity_name", "text", required=True),
-    Column("government_level", "enum", required=True, domain="government_level"),
-    Column("entity_classification", "enum", required=True, domain="entity_classification"),
+    # Optional since issue 12: when absent they are inferred from the name and the branch
+    # (int_entities_classified, seeds/inference), with a source and a confidence.
+    Column("government_level", "enum", domain="government_level"),
+    Column("entity_classification", "enum", domain="entity_classification"),
+    Column("branch", "text"),  # Portal de Transparencia tipo_poder: a hint for inference, not a class
     Column("sector", "text"),
     Column("parent_entity_id", "text"),
     Column("is_type_b", "bool"),
@@ -51,7 +56,9 @@ ENTITY_COLUMNS: tuple[Column, ...] = (
 
 POSITION_COLUMNS: tuple[Column, ...] = (
     Column("position_id", "text", required=True),
-    Column("entity_id", "text", required=True),
+    # A file with the institution's name and no entity id is linked by name (pipelines.linking).
+    Column("entity_id", "text", required=True, required_unless="entity_name"),
+    Column("entity_name", "text"),
     Column("position_title", "text", required=True),
     Column("unit_name", "text"),
     Column("organizational_level", "int", minimum=1, maximum=6),
@@ -160,6 +167,8 @@ REASONS: dict[str, Reason] = {
                "remove the duplicate or give the row its own id"),
         Reason("unknown_entity", "entity_id is not in this snapshot's entities file",
                "add the entity to the entities file or correct the entity_id"),
+        Reason("entity_quarantined", "the position's entity is in the entities file but was quarantined",
+               "fix the entity's row (see the entities quarantine file) and re-run"),
     )
 }
 
@@ -187,6 +196,8 @@ def staging_columns(table: str) -> dict[str, str]:
             continue  # dropped on read, never stored
         name = "occupant_key" if col.kind == "personal_id" else col.name
         out[name] = STAGING_TYPES[col.kind]
+    if "entity_name" in out:
+        out[NAME_KEY] = "Utf8"  # pipelines.names: the normalized name inference and linking match on
     out["source_file"] = "Utf8"
     out["source_row"] = "Int64"
     return out

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import manifest, paths
+from pipelines import linking, manifest, paths
 from pipelines.contract import COLUMNS, KEYS, REASONS, TABLES, staging_columns
 from pipelines.csv_safety import write_safe_csv
 from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of
 from pipelines.errors import ContractError, UnreadableFileError
+from pipelines.names import with_name_key
 from pipelines.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
 from pipelines.readers import read_table
 
@@ -108,8 +109,11 @@ def _reason_text(code: str, column: str, value: str | None) -> str:
 
 
 def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
-                  known_entity_ids: list[str] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split rows into (valid typed rows, quarantined rows as written + reason_code + reason)."""
+                  known_entity_ids: list[str] | None,
+                  linked: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split rows into (valid typed rows, quarantined rows as written + reason_code + reason).
+    `linked`: findings of pipelines.linking (row, reason_code, reason); they replace the row
+    checks' own findings about entity_id for those rows."""
     from pipelines.expectations import REPEAT, row_findings  # great_expectations: import only here
 
     key = KEYS[table]
@@ -119,9 +123,11 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     order = list(REASONS)
     pieces = []
     for finding in findings:
-        if not finding.rows:
-            continue
         rows = pl.Series("row", finding.rows, dtype=pl.UInt32)
+        if linked is not None and finding.column == "entity_id":
+            rows = rows.filter(~rows.is_in(linked["row"].implode()))
+        if not rows.len():
+            continue
         values = as_written[finding.column].gather(rows) if finding.column in as_written.columns else None
         pieces.append(pl.DataFrame({
             "row": rows,
@@ -130,6 +136,9 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
             "reason": [_reason_text(finding.reason_code, finding.column, v)
                        for v in (values.to_list() if values is not None else [None] * len(rows))],
         }))
+    if linked is not None and linked.height:
+        rank = pl.col("reason_code").replace_strict({c: i for i, c in enumerate(order)}, return_dtype=pl.Int64)
+        pieces.append(linked.select("row", rank.alias("rank"), "reason_code", "reason"))
     if not pieces:
         return typed, as_written.clear().with_columns(
             pl.lit(None, pl.Utf8).alias("reason_code"), pl.lit(None, pl.Utf8).alias("reason"))
@@ -148,16 +157,21 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
 
 
 def ingest_table(files: list[Path], table: str, known_entity_ids: list[str] | None,
-                 sheet: str | None = None) -> TableResult:
+                 sheet: str | None = None, entities: TableResult | None = None) -> TableResult:
+    """`entities`: the snapshot's ingested entities, to link positions by id or by name."""
     typed_parts, written_parts, reports = [], [], []
     for path in files:
         typed, written, report = load_file(path, table, sheet)
         typed_parts.append(typed)
         written_parts.append(written)
         reports.append(report)
-    typed = pl.concat(typed_parts, how="diagonal_relaxed")
+    typed = with_name_key(pl.concat(typed_parts, how="diagonal_relaxed"))
     written = pl.concat(written_parts, how="diagonal_relaxed")
-    valid, quarantined = validate_rows(typed, written, table, known_entity_ids)
+    linked = None
+    if entities is not None:
+        link = linking.link_positions(typed, entities.valid, entities.quarantined)
+        typed, linked, known_entity_ids = link.typed, link.findings, link.known_entity_ids
+    valid, quarantined = validate_rows(typed, written, table, known_entity_ids, linked)
     _count(reports, valid, quarantined, typed, table)
     return TableResult(valid, quarantined, reports)
 
@@ -241,7 +255,7 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
 
     t0 = time.perf_counter()
     step(f"positions: reading and validating {len(files['positions'])} file(s)")
-    positions = ingest_table(files["positions"], "positions", known, sheet)
+    positions = ingest_table(files["positions"], "positions", known, sheet, entities=entities)
     timings["positions"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -284,6 +298,7 @@ def validate_file(path: Path, table: str, sheet: str | None = None) -> tuple[Fil
     """Check one file against the contract without writing anything (the `validate` command).
     Positions are not checked against an entities file here (there is none)."""
     typed, written, report = load_file(Path(path), table, sheet)
+    typed = with_name_key(linking.unchecked(typed) if table == "positions" else typed)
     valid, quarantined = validate_rows(typed, written, table, None)
     _count([report], valid, quarantined, typed, table)
     return report, quarantined

@@ -451,6 +451,8 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "program": ("Programa", "Program"),
         "special_project": ("Proyecto especial", "Special project"),
         "decentralized_body": ("Órgano desconcentrado con registro propio", "Decentralized body (own registry)"),
+        "public_university": ("Universidad pública", "Public university"),
+        "central_reserve_bank": ("Banco Central de Reserva del Perú", "Central Reserve Bank"),
     },
     # SERVIR 2016 Graph 6 groups (seed entity_classifications.graph6_group)
     "entity_group": {

@@ -50,7 +50,8 @@ def map_headers(headers: list[str], table: str) -> HeaderMapping:
             taken.add(canonical)
             mapping.recognized[header] = canonical
             mapping.how[header] = "contract name" if fold(header) == fold(canonical) else "alias"
-    mapping.missing_required = [c.name for c in COLUMNS[table] if c.required and c.name not in taken]
+    mapping.missing_required = [c.name for c in COLUMNS[table] if c.required and c.name not in taken
+                                and c.required_unless not in taken]
     return mapping
 
 

@@ -626,20 +626,17 @@ def test_unreadable_positions_file_leaves_previous_staging_untouched(snap: Path,
 # --- real MEF file ------------------------------------------------------------------------
 
 
-def test_real_mef_registry_as_entities_lacks_classification() -> None:
+def test_real_mef_registry_validates_without_a_classification() -> None:
+    """Issue 12: entity_classification is optional on input (it is inferred in dbt). The real MEF
+    file (one row per executing unit; pliego codes repeat) is read as is: the header maps, nothing
+    stops, and its 452 rows (README of realdata) split into valid + quarantined."""
     if not REAL_MEF_REGISTRY.exists():
         pytest.skip(f"{REAL_MEF_REGISTRY} is not available (../shared absent)")
-    with pytest.raises(ContractError) as info:
-        run_validate(REAL_MEF_REGISTRY, "entities")
-    err = info.value
-    assert_stop_message(err, REAL_MEF_REGISTRY.name, "missing required")
-    # Header: nivel_gobierno, nivel_gobierno_nombre, sector, sector_nombre, pliego, pliego_nombre,
-    # ejecutora, sec_ejec, ejecutora_nombre, anio_min, anio_max. Only the classification is missing.
-    assert "column(s): entity_classification." in err.problem
-    assert ("Columns recognized: nivel_gobierno -> government_level, sector -> sector, "
-            "pliego -> entity_id, pliego_nombre -> entity_name") in err.problem
-    for required in ("entity_id", "entity_name", "government_level"):
-        assert f"column(s): {required}" not in err.problem
-    accepted = re.search(r"entity_classification \(accepted headers: ([^)]*)\)", err.fix)
-    assert accepted, err.fix
-    assert {"entity_classification", "tipo_entidad", "clasificacion"} <= set(accepted.group(1).split(", "))
+    report, quarantined = run_validate(REAL_MEF_REGISTRY, "entities")
+    assert report.rows_read == 452
+    recognized = report.columns_recognized
+    assert recognized["nivel_gobierno"] == "government_level"
+    assert recognized["pliego"] == "entity_id" and recognized["pliego_nombre"] == "entity_name"
+    assert "entity_classification" not in recognized.values()
+    # Only repeated pliego codes are quarantined: no missing value, no invalid level code.
+    assert set(quarantined["reason_code"].unique().to_list()) <= {"duplicate_key"}

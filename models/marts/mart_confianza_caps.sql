@@ -25,7 +25,7 @@ positions as (
 ),
 
 entities as (
-    select * from {{ ref('stg_registry__entities') }}
+    select * from {{ ref('int_entities_classified') }}
 ),
 
 counted as (

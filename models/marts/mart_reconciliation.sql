@@ -76,7 +76,7 @@ entity_levels as (
         e.snapshot,
         coalesce(c.rules_government_level, e.government_level) as government_level,
         coalesce(e.is_type_b, false) or coalesce(c.is_type_b_class, false) as is_type_b_unit
-    from {{ ref('stg_registry__entities') }} as e
+    from {{ ref('int_entities_classified') }} as e
     left join {{ ref('entity_classifications') }} as c
         on c.entity_classification = e.entity_classification
 ),

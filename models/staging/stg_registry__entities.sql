@@ -3,6 +3,10 @@
 
 with source as (
     select * from read_parquet('{{ staging_glob("entities") }}', filename = true, union_by_name = true)
+    -- Columns added after a snapshot was ingested (branch, entity_name_key: issue 12) read as null
+    -- from older staging files instead of failing the build.
+    union all by name
+    select null::varchar as branch, null::varchar as entity_name_key where false
 )
 
 select
@@ -11,6 +15,8 @@ select
     cast(entity_name as varchar) as entity_name,
     cast(government_level as varchar) as government_level,
     cast(entity_classification as varchar) as entity_classification,
+    cast(branch as varchar) as branch,
+    cast(entity_name_key as varchar) as entity_name_key,
     cast(sector as varchar) as sector,
     cast(parent_entity_id as varchar) as parent_entity_id,
     cast(is_type_b as boolean) as is_type_b,

@@ -5,8 +5,11 @@
 Reads the MEF Consulta Amigable national budget (2016 rows: sector, pliego, executing unit, PIA)
 and the Portal de Transparencia entity list (regional governments, the Metropolitan Municipality
 of Lima, autonomous bodies not in the MEF file), classifies every entity with the maintained
-mapping seeds (`seeds/sample/entity_classification_{overrides,patterns}.csv`: overrides first,
-then the first pattern that matches) and writes, under `pipelines/sample/reference/`:
+mapping seeds (`seeds/inference/entity_classification_{overrides,patterns}.csv`, the rows whose
+`applies_to` is `sample` or `both`: overrides first, then the first pattern of the row's
+`sample_scope` that matches). The product's own inference reads the same seeds in dbt
+(`int_entities_classified`); rows marked `sample` keep the synthetic sample's frozen mapping.
+It writes, under `pipelines/sample/reference/`:
 
 - `entity_registry.csv`: one row per classified entity or executing unit, with provenance
   (`source_file`, `source_id`, `source_name`) and how it was classified (`classified_by`);
@@ -27,7 +30,8 @@ from pathlib import Path
 from pipelines.paths import PROJECT_ROOT
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
-SEEDS_DIR = PROJECT_ROOT / "seeds" / "sample"
+SEEDS_DIR = PROJECT_ROOT / "seeds" / "inference"
+SAMPLE_ROWS = ("sample", "both")  # entity_classification_*.applies_to values the sample uses
 DEFAULT_REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
 
 MEF_FILE = "mef_consulta_amigable_GN_sector_pliego_ue_2015-2025.csv"
@@ -73,14 +77,15 @@ class Pattern:
 def load_patterns() -> list[Pattern]:
     with (SEEDS_DIR / "entity_classification_patterns.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    pats = [Pattern(int(r["rule_order"]), r["source_scope"], re.compile(r["pattern"]),
-                    r["entity_classification"]) for r in rows]
+    pats = [Pattern(int(r["rule_order"]), r["sample_scope"], re.compile(r["pattern"]),
+                    r["entity_classification"]) for r in rows if r["applies_to"] in SAMPLE_ROWS]
     return sorted(pats, key=lambda p: p.order)
 
 
 def load_overrides() -> dict[tuple[str, str], dict[str, str]]:
     with (SEEDS_DIR / "entity_classification_overrides.csv").open(encoding="utf-8", newline="") as fh:
-        return {(r["source_file"], r["source_id"]): r for r in csv.DictReader(fh)}
+        return {(r["source_file"], r["source_id"]): r for r in csv.DictReader(fh)
+                if r["applies_to"] in SAMPLE_ROWS}
 
 
 def classify(scope: str, source_file: str, source_id: str, name: str,

@@ -20,7 +20,7 @@ Nacional (MEF, Consulta Amigable: `mef_consulta_amigable_GN_sector_pliego_ue_201
 gobiernos regionales, Municipalidad Metropolitana de Lima, ESSALUD, SBS y BCRP (Portal de
 Transparencia Estándar: `pte_entidades.tsv`); departamentos y provincias (UBIGEO INEI/RENIEC,
 `jmc_ubigeo_provincia.csv`). El tipo de entidad se asigna con la tabla de correspondencias
-`seeds/sample/entity_classification_*.csv` (editable); las entidades que no clasifica se listan
+`seeds/inference/entity_classification_*.csv` (editable); las entidades que no clasifica se listan
 en `pipelines/sample/reference/unclassified_entities.csv`.
 
 **Sintético:** los puestos directivos, sus cargos y unidades orgánicas (según la nomenclatura

@@ -1,5 +1,5 @@
 """Loaders for the committed reference data under `pipelines/sample/reference/` and the
-mapping seeds under `seeds/sample/`. Nothing here reads `../shared`."""
+mapping seeds under `seeds/sample/` and `seeds/inference/`. Nothing here reads `../shared`."""
 
 from __future__ import annotations
 
