@@ -97,13 +97,42 @@ def _read_seed(name: str) -> list[dict[str, str]]:
 
 
 @cache
+def header_connectors() -> frozenset[str]:
+    """Words a header may carry that do not change its meaning ('Código de Puesto')."""
+    return frozenset(fold(row["word"]) for row in _read_seed("header_connectors.csv"))
+
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def header_key(text: str) -> str:
+    """Matching key of a header: `fold` without the connector words of
+    seeds/contract/header_connectors.csv ("Nombre de la Entidad" -> "nombreentidad")."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    words = _WORD.findall(ascii_only)
+    kept = [w for w in words if w not in header_connectors()]
+    return "".join(kept or words)
+
+
+@cache
 def header_aliases(table: str) -> dict[str, str]:
-    """folded header -> canonical column, for one table. Canonical names match themselves."""
-    aliases = {fold(c.name): c.name for c in COLUMNS[table]}
+    """header key -> canonical column, for one table. Canonical names match themselves."""
+    aliases = {header_key(c.name): c.name for c in COLUMNS[table]}
     for row in _read_seed("column_aliases.csv"):
         if row["table"] in (table, "*"):
-            aliases[fold(row["alias"])] = row["column"]
+            aliases[header_key(row["alias"])] = row["column"]
     return aliases
+
+
+@cache
+def header_spellings(table: str) -> dict[str, str]:
+    """header key -> the header as the contract writes it (contract name or seed alias), to show."""
+    spellings = {header_key(c.name): c.name for c in COLUMNS[table]}
+    for row in _read_seed("column_aliases.csv"):
+        if row["table"] in (table, "*"):
+            spellings.setdefault(header_key(row["alias"]), row["alias"])
+    return spellings
 
 
 @dataclass(frozen=True)

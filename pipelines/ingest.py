@@ -23,6 +23,8 @@ from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of
 from pipelines.errors import ContractError, UnreadableFileError
 from pipelines.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
 from pipelines.readers import read_table
+from pipelines.salt import require_secret_key
+from pipelines.series import read_series
 
 # Quarantine files show the row as it came; a cell this long is cut so the file stays usable.
 _QUARANTINE_CELL_CHARS = 1_000
@@ -73,11 +75,15 @@ class SnapshotResult:
     table_checks: dict[str, dict]
 
 
-def load_file(path: Path, table: str, sheet: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
-    """(typed rows, the same rows as written, report). Stops with a clear error if unusable."""
+def load_file(path: Path, table: str, sheet: str | None = None,
+              allow_default_key: bool = True) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
+    """(typed rows, the same rows as written, report). Stops with a clear error if unusable.
+    allow_default_key: False for a real (not synthetic) snapshot: occupant IDs need a secret key."""
     raw = read_table(path, table, sheet)
     mapping: HeaderMapping = map_headers(raw.frame.columns, table)
     require_columns(mapping, table, str(path))
+    if not allow_default_key:
+        _require_key_if_ids(raw.frame, mapping, path)
     report = FileReport(
         file=str(path), table=table, sha256=sha256_of(path), size_bytes=path.stat().st_size,
         file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
@@ -97,6 +103,14 @@ def load_file(path: Path, table: str, sheet: str | None = None) -> tuple[pl.Data
     if "occupant_key" in typed.columns and "occupant_id" in mapping.recognized.values():
         as_written = as_written.with_columns(typed["occupant_key"])
     return typed, as_written, report
+
+
+def _require_key_if_ids(frame: pl.DataFrame, mapping: HeaderMapping, path: Path) -> None:
+    id_headers = [h for h, c in mapping.recognized.items() if c == "occupant_id"]
+    carries_ids = id_headers and frame.select(
+        pl.col(id_headers[0]).cast(pl.Utf8).str.strip_chars().str.len_chars().fill_null(0).gt(0).any()).item()
+    if carries_ids:
+        require_secret_key(path)
 
 
 def _reason_text(code: str, column: str, value: str | None) -> str:
@@ -148,10 +162,10 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
 
 
 def ingest_table(files: list[Path], table: str, known_entity_ids: list[str] | None,
-                 sheet: str | None = None) -> TableResult:
+                 sheet: str | None = None, allow_default_key: bool = True) -> TableResult:
     typed_parts, written_parts, reports = [], [], []
     for path in files:
-        typed, written, report = load_file(path, table, sheet)
+        typed, written, report = load_file(path, table, sheet, allow_default_key)
         typed_parts.append(typed)
         written_parts.append(written)
         reports.append(report)
@@ -241,7 +255,8 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
 
     t0 = time.perf_counter()
     step(f"positions: reading and validating {len(files['positions'])} file(s)")
-    positions = ingest_table(files["positions"], "positions", known, sheet)
+    positions = ingest_table(files["positions"], "positions", known, sheet,
+                             allow_default_key=read_series(snapshot_dir).is_synthetic)
     timings["positions"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

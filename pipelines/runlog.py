@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipelines import paths
+from pipelines.redact import redact_any
 
 OUTCOMES = ("success", "no_change", "failed", "locked")
 
@@ -31,6 +32,7 @@ def append(record: dict[str, Any]) -> None:
     """Append one line. O_APPEND keeps concurrent writers' lines whole (each is one write())."""
     path = paths.runs_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    record = redact_any(record)  # an error text may quote a value of the file: no ID ever reaches the log
     line = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
