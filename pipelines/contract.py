@@ -177,6 +177,17 @@ class Reason:
 REASONS: dict[str, Reason] = {
     r.code: r
     for r in (
+        # The row itself is broken (read as it was, never silently emptied or zeroed):
+        Reason("nul_byte", "the row holds NUL bytes (binary data inside a text file)",
+               "remove the NUL characters from that line, or export the file again"),
+        Reason("too_few_fields", "the row has fewer fields than the header",
+               "check that line: a field is missing, or a line break splits the row"),
+        Reason("too_many_fields", "the row has more fields than the header",
+               "check that line: a value holds the delimiter and must be quoted"),
+        Reason("formula_without_value", "{column} is a formula whose computed value is not stored in the file",
+               "open the workbook in Excel or LibreOffice and save it, so the values are stored"),
+        Reason("unsupported_value", "{column} holds a list, struct or binary value, not one value",
+               "write one text, number or date per cell"),
         Reason("missing_required", "required value {column} is empty", "fill {column} in the source file"),
         Reason("text_too_long", f"{{column}} is longer than {MAX_TEXT_LENGTH} characters",
                "check the extract: a cell holds a whole document"),

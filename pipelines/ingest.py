@@ -19,10 +19,12 @@ import polars as pl
 from pipelines import manifest, paths
 from pipelines.contract import COLUMNS, KEYS, REASONS, TABLES, staging_columns
 from pipelines.csv_safety import write_safe_csv
-from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of
+from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of, unsupported_table_files
 from pipelines.errors import ContractError, UnreadableFileError
 from pipelines.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
 from pipelines.readers import read_table
+from pipelines.redact import redact_expr
+from pipelines.row_issues import ISSUE_CODE, ISSUE_TEXT, attach_issues
 from pipelines.salt import require_secret_key
 from pipelines.series import read_series
 
@@ -55,6 +57,10 @@ class FileReport:
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)  # reason_code -> first few reasons
+    rows_counted: int | None = None  # rows counted from the file's bytes, without the parser
+    sheets: list[dict] = field(default_factory=list)  # XLSX: every sheet read (name, header row, rows)
+    notes: list[str] = field(default_factory=list)  # what the reader skipped (title lines, sheets, ...)
+    header_suggestions: dict[str, str] = field(default_factory=dict)  # unknown header -> close accepted one
 
 
 @dataclass
@@ -90,18 +96,23 @@ def load_file(path: Path, table: str, sheet: str | None = None,
         header_row=raw.header_row, columns_recognized=mapping.recognized, columns_recognized_how=mapping.how,
         columns_ignored=mapping.ignored, columns_repeated=mapping.repeated,
         columns_dropped_personal=mapping.dropped_personal, rows_read=raw.frame.height,
+        rows_counted=raw.rows_counted, sheets=raw.sheets, notes=raw.notes, header_suggestions=mapping.suggestions,
     )
     origin = [
         pl.lit(path.name).alias("source_file"),
-        (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),
+        (raw.source_rows.alias("source_row") if raw.source_rows is not None
+         else (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row")),
     ]
     typed = normalize(raw.frame, mapping, table).with_columns(origin)
     # The row as written, under contract names; personal names never, IDs only as their hash.
     as_written = raw.frame.select(
         pl.col(h).alias(c) for h, c in mapping.recognized.items() if c != "occupant_id"
     ).with_columns(origin)
+    if raw.source_sheets is not None:
+        as_written = as_written.with_columns(raw.source_sheets.alias("source_sheet"))
     if "occupant_key" in typed.columns and "occupant_id" in mapping.recognized.values():
         as_written = as_written.with_columns(typed["occupant_key"])
+    typed, as_written = attach_issues(raw.issues, mapping, typed, as_written)
     return typed, as_written, report
 
 
@@ -132,16 +143,24 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     findings = row_findings(typed, table, known_entity_ids)
     order = list(REASONS)
     pieces = []
+    if ISSUE_CODE in typed.columns:  # the reader's findings: the row itself is broken
+        broken = typed.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), ISSUE_CODE, ISSUE_TEXT).filter(
+            pl.col(ISSUE_CODE).is_not_null())
+        pieces.append(broken.select(
+            "row", pl.col(ISSUE_CODE).replace_strict({c: i for i, c in enumerate(order)}, return_dtype=pl.Int64)
+            .alias("rank"), pl.col(ISSUE_CODE).alias("reason_code"), pl.col(ISSUE_TEXT).alias("reason")))
+    same_digits = {k.lstrip("0"): k for k in known_entity_ids or []}  # '10' -> '010'
     for finding in findings:
         if not finding.rows:
             continue
         rows = pl.Series("row", finding.rows, dtype=pl.UInt32)
         values = as_written[finding.column].gather(rows) if finding.column in as_written.columns else None
+        hints = same_digits if finding.reason_code == "unknown_entity" else {}
         pieces.append(pl.DataFrame({
             "row": rows,
             "rank": [order.index(finding.reason_code)] * len(rows),
             "reason_code": [finding.reason_code] * len(rows),
-            "reason": [_reason_text(finding.reason_code, finding.column, v)
+            "reason": [_reason_text(finding.reason_code, finding.column, v) + _did_you_mean(v, hints)
                        for v in (values.to_list() if values is not None else [None] * len(rows))],
         }))
     if not pieces:
@@ -157,8 +176,16 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     valid = typed.filter(~indexed.is_in(bad.implode()))
     quarantined = (
         as_written.with_row_index("row").join(problems, on="row", how="inner").sort("row").drop("row")
+        .with_columns(redact_expr(pl.col("reason")))  # a reason quotes a value: never an ID
     )
     return valid, quarantined
+
+
+def _did_you_mean(value: str | None, same_digits: dict[str, str]) -> str:
+    """'010' for '10' when only leading zeros differ (Excel drops them from codes)."""
+    digits = (value or "").strip().lstrip("0")
+    match = same_digits.get(digits) if digits else None
+    return f"; did you mean {match!r}? (same code with other leading zeros)" if match else ""
 
 
 def ingest_table(files: list[Path], table: str, known_entity_ids: list[str] | None,
@@ -238,6 +265,8 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
                                   snapshot_dir)
     snapshot = paths.snapshot_name(snapshot_dir)
     files = discover_files(snapshot_dir)
+    for path in unsupported_table_files(snapshot_dir):
+        read_table(path, "positions")  # raises the format's own message (.xls: how to convert)
     for table in TABLES:
         if not files[table]:
             raise ContractError(

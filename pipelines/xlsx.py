@@ -1,0 +1,311 @@
+"""Read an .xlsx workbook: every sheet that has the table's header, within bounded resources.
+
+Before any cell is loaded, the zip directory and each sheet's XML are checked against the caps
+below, so a zip bomb (a few MB that expand to gigabytes, or one cell at XFD1048576 that makes the
+reader allocate the whole grid) stops with a message instead of exhausting memory. The XML scan
+also counts the rows holding a value, independently of the cell reader, and finds formula cells
+whose computed value is not in the file (written by a script and never opened in Excel).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+import polars as pl
+
+from pipelines.contract import header_aliases, header_key
+from pipelines.errors import UnreadableFileError
+
+# Caps on untrusted workbooks. A registry of every management position in Peru (~11,000 rows,
+# ~1.4 million at the largest benchmark scale) is far below them.
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # sum of every part of the zip, from its directory
+MAX_SHEET_CELLS = 40_000_000  # rows x columns of a sheet's used range
+MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
+# Title rows above the header are common in exported spreadsheets; look this far down.
+HEADER_SEARCH_ROWS = 30
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?([A-Z]{1,3})(\d+)"')
+_FIX_BIG = "export the table as CSV, or split it; a registry of positions is far smaller"
+
+
+@dataclass
+class SheetScan:
+    """What the sheet's XML says, read without the cell reader."""
+
+    last_value_row: int = 0  # last row with a non-blank value (1-based; 0: none)
+    max_row: int = 0
+    max_col: int = 0
+    formulas_without_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col), 1-based
+
+
+def read_workbook(path: Path, table: str, sheet: str | None):  # type: ignore[no-untyped-def]  # -> RawTable
+    from pipelines.readers import ISSUE_SCHEMA, RawTable, _drop_trailing_empty_rows
+
+    archive = _open(path)
+    with archive:
+        _check_size(archive, path)
+        sheets = _sheet_parts(archive, path)
+        if sheet is not None and sheet not in sheets:
+            raise UnreadableFileError(f"the workbook has no sheet named {sheet!r}; its sheets: {_names(sheets)}",
+                                      "give one of those names to --sheet", path)
+        chosen = [sheet] if sheet is not None else list(sheets)
+        blank_strings = _blank_shared_strings(archive)
+        stale = _recalculated_on_open(archive)
+        scans = {name: _scan_sheet(archive, sheets[name], name, blank_strings, stale, path) for name in chosen}
+    parts, issues, notes, read = [], [], [], []
+    first_headers: dict[str, str] = {}
+    for name in chosen:
+        scan = scans[name]
+        if scan.last_value_row == 0:
+            notes.append(f"sheet {name!r} is empty: skipped")
+            continue
+        grid = _load_grid(path, name)
+        header_index = _find_header_row(grid, table)
+        if header_index is None:
+            notes.append(f"sheet {name!r} has no {table} header row: skipped")
+            continue
+        headers = _unique_headers(grid.row(header_index))
+        body = _drop_trailing_empty_rows(grid.slice(header_index + 1))
+        body.columns = headers
+        header_row = header_index + 1
+        counted = max(0, scan.last_value_row - header_row)
+        if counted != body.height:
+            raise UnreadableFileError(
+                f"sheet {name!r}: {counted:,} data row(s) hold values in the file's XML but the cell reader "
+                f"read {body.height:,}", "open the workbook in Excel or LibreOffice and save it again", path)
+        late = [r for r, _ in scan.formulas_without_value if r > header_row + counted]
+        if late:
+            raise UnreadableFileError(
+                f"sheet {name!r}, row {late[0]:,}: formula cells without a computed value below the last row",
+                "open the workbook in Excel or LibreOffice and save it (values are computed on save), "
+                "or delete those formulas", path)
+        issues.append(_formula_issues(scan, header_row, headers, ISSUE_SCHEMA))
+        # Later sheets may spell a header differently ('Código Puesto' / 'codigo_puesto'): align on
+        # the first sheet's spelling so the rows stack under one column.
+        renamed = {h: first_headers.get(header_key(h), h) for h in headers}
+        for h in headers:
+            first_headers.setdefault(header_key(h), h)
+        body = body.rename(renamed)
+        keep = [h for h in body.columns if not (h.startswith("column_") and body[h].null_count() == body.height)]
+        parts.append((name, header_row, body.select(keep)))
+        read.append({"sheet": name, "header_row": header_row, "rows": body.height})
+    if not parts:
+        if sheet is not None:
+            raise UnreadableFileError(
+                f"sheet {sheet!r} has no header row in its first {HEADER_SEARCH_ROWS} rows "
+                f"(no row names at least two {table} columns)",
+                "make sure the sheet has a header row with the contract's column names", path)
+        if all(scans[n].last_value_row == 0 for n in chosen):
+            raise UnreadableFileError("the sheet is empty" if len(chosen) == 1 else "every sheet is empty",
+                                      "put the header row and the data on a sheet of the workbook", path)
+        raise UnreadableFileError(
+            f"no sheet has a {table} header row in its first {HEADER_SEARCH_ROWS} rows (no row names at least "
+            f"two {table} columns); sheets: {_names(sheets)}",
+            "make sure the data sheet has a header row with the contract's column names, or name it with --sheet",
+            path)
+    return _stack(parts, issues, notes, read, RawTable)
+
+
+def _stack(parts, issues, notes, read, raw_table):  # type: ignore[no-untyped-def]
+    offsets, frames, rows, sheets = 0, [], [], []
+    shifted = []
+    for (name, header_row, body), found in zip(parts, issues, strict=True):
+        frames.append(body)
+        rows.append(pl.int_range(header_row + 1, header_row + 1 + body.height, eager=True, dtype=pl.Int64))
+        sheets.append(pl.repeat(name, body.height, eager=True, dtype=pl.Utf8))
+        shifted.append(found.with_columns(pl.col("row") + offsets))
+        offsets += body.height
+    frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    first_header = parts[0][1]
+    return raw_table(
+        frame, "xlsx", header_row=first_header, sheet=", ".join(p[0] for p in parts), rows_counted=frame.height,
+        source_rows=pl.concat(rows).alias("source_row"), source_sheets=pl.concat(sheets).alias("source_sheet"),
+        issues=pl.concat(shifted), notes=notes, sheets=read)
+
+
+def _formula_issues(scan: SheetScan, header_row: int, headers: list[str], schema: dict) -> pl.DataFrame:
+    cells = [(r - header_row - 1, headers[c - 1]) for r, c in scan.formulas_without_value
+             if r > header_row and c <= len(headers)]
+    return pl.DataFrame({
+        "row": [r for r, _ in cells], "reason_code": ["formula_without_value"] * len(cells),
+        "column": [h for _, h in cells],
+        "detail": [f"{h} is a formula whose value is not stored in the file" for _, h in cells],
+    }, schema=schema)
+
+
+def _open(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise UnreadableFileError("the file is not a valid .xlsx workbook (not a zip archive, or truncated)",
+                                  "open it in Excel or LibreOffice and save it again as .xlsx", path) from None
+
+
+def _check_size(archive: zipfile.ZipFile, path: Path) -> None:
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise UnreadableFileError(
+            f"the workbook would expand to {total / 1024 ** 2:,.0f} MB "
+            f"(limit {MAX_UNCOMPRESSED_BYTES / 1024 ** 2:,.0f} MB): refused before reading, it may be a zip bomb",
+            _FIX_BIG, path)
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
+    try:
+        return ElementTree.fromstring(archive.read(name))
+    except KeyError:
+        return None
+    except ElementTree.ParseError:
+        return None
+
+
+def _sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    """Sheet name -> its XML part, in workbook order."""
+    book, rels = _xml(archive, "xl/workbook.xml"), _xml(archive, "xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        raise UnreadableFileError("the workbook has no readable sheet list (xl/workbook.xml)",
+                                  "open it in Excel or LibreOffice and save it again as .xlsx", path)
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
+    parts = {}
+    for node in book.iter(f"{_NS}sheet"):
+        target = targets.get(node.get(f"{_REL_NS}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[node.get("name", "")] = part
+    return parts
+
+
+def _names(sheets: dict[str, str]) -> str:
+    return ", ".join(repr(n) for n in sheets)
+
+
+def _blank_shared_strings(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of shared strings that are blank (a cell holding one is not a value)."""
+    blank: set[int] = set()
+    try:
+        handle = archive.open("xl/sharedStrings.xml")
+    except KeyError:
+        return blank
+    with handle:
+        index = 0
+        for _, node in ElementTree.iterparse(handle):
+            if node.tag == f"{_NS}si":
+                if not "".join(t.text or "" for t in node.iter(f"{_NS}t")).strip():
+                    blank.add(index)
+                index += 1
+                node.clear()
+    return blank
+
+
+def _recalculated_on_open(archive: zipfile.ZipFile) -> bool:
+    """Workbooks written by scripts (xlsxwriter) ask Excel to recompute on open: their stored
+    formula results are placeholders (often 0), not values."""
+    book = _xml(archive, "xl/workbook.xml")
+    calc = book.find(f"{_NS}calcPr") if book is not None else None
+    return calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, name: str, blank_strings: set[int], stale: bool,
+                path: Path) -> SheetScan:
+    scan = SheetScan()
+    with archive.open(part) as handle:
+        head = handle.read(4096)
+    dimension = _DIMENSION.search(head)
+    if dimension:
+        _check_extent(int(dimension.group(2)), _column_number(dimension.group(1).decode()), name, path)
+    row_number, col_number = 0, 0
+    with archive.open(part) as handle:
+        for event, node in ElementTree.iterparse(handle, events=("start", "end")):
+            tag = node.tag
+            if event == "start":
+                if tag == f"{_NS}row":
+                    row_number = int(node.get("r") or row_number + 1)
+                    col_number = 0
+                continue
+            if tag == f"{_NS}c":
+                ref = _CELL_REF.match(node.get("r") or "")
+                if ref:
+                    col_number = _column_number(ref.group(1))
+                    row_number = int(ref.group(2))
+                else:
+                    col_number += 1
+                scan.max_row, scan.max_col = max(scan.max_row, row_number), max(scan.max_col, col_number)
+                _read_cell(node, row_number, col_number, scan, blank_strings, stale)
+            elif tag == f"{_NS}row":
+                _check_extent(scan.max_row, scan.max_col, name, path)
+                node.clear()
+    _check_extent(scan.max_row, scan.max_col, name, path)
+    return scan
+
+
+def _read_cell(node: ElementTree.Element, row: int, col: int, scan: SheetScan, blank_strings: set[int],
+               stale: bool) -> None:
+    kind = node.get("t", "n")
+    value = node.find(f"{_NS}v")
+    text = value.text if value is not None else None
+    formula = node.find(f"{_NS}f") is not None
+    if kind == "inlineStr":
+        text = "".join(t.text or "" for t in node.iter(f"{_NS}t"))
+    has_value = bool(text and text.strip()) and not (kind == "s" and text is not None and text.strip().isdigit()
+                                                     and int(text) in blank_strings)
+    if formula and (not has_value or stale):
+        scan.formulas_without_value.append((row, col))
+    if has_value:
+        scan.last_value_row = max(scan.last_value_row, row)
+
+
+def _check_extent(rows: int, cols: int, name: str, path: Path) -> None:
+    if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
+        raise UnreadableFileError(
+            f"sheet {name!r} spans {rows:,} rows x {cols:,} columns (limits: {MAX_SHEET_ROWS:,} rows, "
+            f"{MAX_SHEET_CELLS:,} cells): refused before loading the cells", _FIX_BIG, path)
+
+
+def _load_grid(path: Path, name: str) -> pl.DataFrame:
+    try:
+        # Keep empty rows (leading and in-between) so a grid index is the sheet row minus one:
+        # header_row and source_row must match what the analyst sees in Excel.
+        return pl.read_excel(path, sheet_name=name, has_header=False, infer_schema_length=0, drop_empty_rows=False,
+                             read_options={"skip_rows": 0})
+    except pl.exceptions.NoDataError:
+        return pl.DataFrame()
+    except Exception as exc:  # fastexcel raises many types; all mean "not a readable workbook"
+        raise UnreadableFileError(f"sheet {name!r} cannot be read ({type(exc).__name__})",
+                                  "open the file in Excel/LibreOffice and save it again as .xlsx", path) from exc
+
+
+def _find_header_row(grid: pl.DataFrame, table: str) -> int | None:
+    known = header_aliases(table)
+    for index in range(min(HEADER_SEARCH_ROWS, grid.height)):
+        cells = [header_key(v) for v in grid.row(index) if v is not None]
+        if sum(cell in known for cell in cells) >= 2:
+            return index
+    return None
+
+
+def _unique_headers(cells: tuple) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for position, cell in enumerate(cells):
+        name = str(cell).strip() if cell is not None and str(cell).strip() else f"column_{position + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
