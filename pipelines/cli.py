@@ -241,8 +241,12 @@ def _refresh_command(force: bool, lang: str, min_age: float, on_failure: str | N
     from pipelines.console import progress
 
     def action() -> None:
+        from pipelines.discovery import hidden_folders
         from pipelines.refresh import refresh as run_refresh
 
+        for folder in hidden_folders(paths.raw_dir()):
+            typer.echo(f"Skipped {folder}: folders whose name starts with a dot are never ingested "
+                       "(rename it without the dot to ingest it)")
         with progress("Refreshing from data/raw") as step:
             result = run_refresh(force=force, lang=lang, min_age_seconds=min_age, on_step=step)
         for name, why in result.plan.waiting.items():

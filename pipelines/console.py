@@ -98,8 +98,12 @@ def columns_table(recognized: dict[str, str], how: dict[str, str], personal: lis
         cols.add_row(shown(header), "(personal name)", "dropped, never stored")
     for header in repeated:
         cols.add_row(shown(header), "(already mapped)", "ignored: another header maps to the same column")
-    for header in ignored:
-        cols.add_row(shown(header), "-", "not in the contract: ignored")
+    if len(recognized) >= 2:
+        for header in ignored:
+            cols.add_row(shown(header), "-", "not in the contract: ignored")
+    elif ignored:
+        # Almost nothing recognized: the first line is probably data (names, IDs), not a header.
+        cols.add_row(f"({len(ignored)} more)", "-", "not shown: this line does not look like a header")
     console.print(cols)
 
 

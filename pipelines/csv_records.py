@@ -25,6 +25,7 @@ class Records:
     fields: np.ndarray  # number of fields
     has_content: np.ndarray  # bool: anything but blanks, delimiters and quotes
     has_nul: np.ndarray  # bool
+    unclosed_quote: bool = False  # a quote opened and never closed: every later line is swallowed
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -60,7 +61,7 @@ def count_records(data: bytes, delimiter: str) -> Records:
     content = per_record(~blank) > 0
     nul = per_record(arr == _NUL) > 0
     lines = np.searchsorted(np.flatnonzero(newline), starts, side="left") + 1
-    return Records(starts, lines, delimiters + 1, content, nul)
+    return Records(starts, lines, delimiters + 1, content, nul, unclosed_quote=bool(inside[-1]))
 
 
 def first_line_with_odd_quotes(data: bytes) -> int | None:

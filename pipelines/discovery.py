@@ -57,3 +57,10 @@ def unsupported_table_files(snapshot_dir: Path) -> list[Path]:
 _ALL_PREFIXES = tuple(p for prefixes in TABLE_FILE_PREFIXES.values() for p in prefixes)
 # Companions an analyst may keep beside the tables (notes, metadata): not tables.
 _NOT_TABLES = (".json", ".md", ".pdf", ".docx", ".doc", ".zip", ".bak", ".sha256")
+
+
+def hidden_folders(raw_root: Path) -> list[Path]:
+    """Folders of data/raw whose name starts with a dot: never ingested (said, not silent)."""
+    if not raw_root.is_dir():
+        return []
+    return sorted(p for p in raw_root.iterdir() if p.is_dir() and p.name.startswith("."))

@@ -192,6 +192,11 @@ def _read_csv(path: Path, table: str) -> RawTable:
 def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_before: int,
                notes: list[str]) -> RawTable:
     records = count_records(body, delimiter)
+    if records.unclosed_quote:
+        raise UnreadableFileError(
+            _quote_problem(body, lines_before, "a quote (\") opens a field that never closes: every line after it "
+                           "would be read as one value"),
+            "close the quote, or double a quote that is part of the text (\"\"); then export again", path)
     header_line = int(records.lines[0]) + lines_before if len(records) else lines_before + 1
     try:
         frame = pl.read_csv(io.BytesIO(body), separator=delimiter, infer_schema=False, has_header=True,

@@ -88,11 +88,17 @@ def read_workbook(path: Path, table: str, sheet: str | None):  # type: ignore[no
                 "open the workbook in Excel or LibreOffice and save it (values are computed on save), "
                 "or delete those formulas", path)
         issues.append(_formula_issues(scan, header_row, headers, ISSUE_SCHEMA))
-        # Later sheets may spell a header differently ('Código Puesto' / 'codigo_puesto'): align on
-        # the first sheet's spelling so the rows stack under one column.
-        renamed = {h: first_headers.get(header_key(h), h) for h in headers}
+        # Later sheets may spell a header differently ('Código de Puesto' / 'position_id'): align on
+        # the first sheet's spelling of the same contract column so the rows stack under one column.
+        known = header_aliases(table)
+        same = {h: known.get(header_key(h), header_key(h)) for h in headers}  # contract column (or key)
+        renamed: dict[str, str] = {}
         for h in headers:
-            first_headers.setdefault(header_key(h), h)
+            target = first_headers.get(same[h], h)
+            clash = target in renamed.values() or (target != h and target in headers)
+            renamed[h] = h if clash else target
+        for h in headers:
+            first_headers.setdefault(same[h], h)
         body = body.rename(renamed)
         keep = [h for h in body.columns if not (h.startswith("column_") and body[h].null_count() == body.height)]
         parts.append((name, header_row, body.select(keep)))
