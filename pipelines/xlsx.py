@@ -43,6 +43,7 @@ class SheetScan:
     last_value_row: int = 0  # last row with a non-blank value (1-based; 0: none)
     max_row: int = 0
     max_col: int = 0
+    first_col: int = 0  # first column holding a value: the cell reader's column 0 (0: none)
     formulas_without_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col), 1-based
 
 
@@ -138,8 +139,9 @@ def _stack(parts, issues, notes, read, raw_table):  # type: ignore[no-untyped-de
 
 
 def _formula_issues(scan: SheetScan, header_row: int, headers: list[str], schema: dict) -> pl.DataFrame:
-    cells = [(r - header_row - 1, headers[c - 1]) for r, c in scan.formulas_without_value
-             if r > header_row and c <= len(headers)]
+    first = scan.first_col or 1  # the cell reader's grid starts at the first used column
+    cells = [(r - header_row - 1, headers[c - first]) for r, c in scan.formulas_without_value
+             if r > header_row and 0 <= c - first < len(headers)]
     return pl.DataFrame({
         "row": [r for r, _ in cells], "reason_code": ["formula_without_value"] * len(cells),
         "column": [h for _, h in cells],
@@ -270,6 +272,8 @@ def _read_cell(node: ElementTree.Element, row: int, col: int, scan: SheetScan, b
                                                      and int(text) in blank_strings)
     if formula and (not has_value or stale):
         scan.formulas_without_value.append((row, col))
+    if has_value or formula:
+        scan.first_col = min(scan.first_col, col) if scan.first_col else col
     if has_value:
         scan.last_value_row = max(scan.last_value_row, row)
 

@@ -390,3 +390,19 @@ def test_dot_folders_under_raw_are_said_to_be_skipped(tmp_path: Path, monkeypatc
     result = CliRunner().invoke(app, ["refresh"])
     assert f"Skipped {hidden}: folders whose name starts with a dot are never ingested" in result.output
     assert result.exit_code == 2  # and nothing else to ingest
+
+
+def test_formula_in_a_sheet_starting_at_column_c_is_placed_in_its_column(snap: Path, entities_csv: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["C2"], sheet["D2"], sheet["E2"], sheet["F2"] = "position_id", "entity_id", "position_title", "monthly_pay"
+    sheet["C3"], sheet["D3"], sheet["E3"], sheet["F3"] = "P1", "E001", "Director", "=1+1"   # pay: no value
+    sheet["C4"], sheet["D4"], sheet["E4"], sheet["F4"] = "P2", "E001", "Jefe", 9000
+    book.save(snap / "positions.xlsx")
+    out = run_ingest(snap)
+    assert counts(out, "positions.xlsx") == (2, 1, 1)
+    q = out.quarantine["positions"]
+    assert reason_of(q, 3) == "formula_without_value"
+    assert "monthly_pay is a formula" in q["reason"][0]
