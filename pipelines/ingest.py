@@ -23,7 +23,7 @@ from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of, 
 from pipelines.errors import ContractError, UnreadableFileError
 from pipelines.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
 from pipelines.readers import read_table
-from pipelines.redact import redact_expr
+from pipelines.redact import redact_any, redact_expr
 from pipelines.row_issues import ISSUE_CODE, ISSUE_TEXT, attach_issues
 from pipelines.salt import require_secret_key
 from pipelines.series import read_series
@@ -314,7 +314,7 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
             "source_file", "source_row", "reason_code", "reason",
             pl.exclude("source_file", "source_row", "reason_code", "reason"))), quarantine_tmp / f"{table}.csv")
     reports = entities.reports + positions.reports
-    (staging_tmp / "validation_report.json").write_text(json.dumps(checks, indent=2, ensure_ascii=False))
+    (staging_tmp / "validation_report.json").write_text(json.dumps(redact_any(checks), indent=2, ensure_ascii=False))
     timings["write"] = time.perf_counter() - t0
     manifest_body = manifest.build_manifest(snapshot, snapshot_dir, [asdict(r) for r in reports], timings, started)
     (staging_tmp / "manifest.json").write_text(json.dumps(manifest_body, indent=2, ensure_ascii=False))

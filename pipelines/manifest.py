@@ -12,8 +12,9 @@ from pipelines import __version__, paths
 from pipelines.redact import redact_any
 from pipelines.salt import key
 
-# Hashes are hex digests, not IDs (and a long run of digits in one is not a person).
-_NOT_REDACTED = frozenset({"sha256"})
+# Our own names and hashes, never read from a file's content (a snapshot may be named 20250331).
+_NOT_REDACTED = frozenset({"sha256", "snapshot", "snapshot_date", "source_dir", "file", "code_version",
+                           "packages", "started_at", "finished_at"})
 _PACKAGES = ("polars", "duckdb", "great-expectations", "dbt-core", "dbt-duckdb", "plotly", "pyarrow")
 
 

@@ -31,6 +31,12 @@ def redact(text: str) -> str:
     return _ID.sub(MASK, text)
 
 
+def redact_fields(record: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    """`record` with only the named free-text fields redacted (the rest are our own names:
+    a snapshot folder may well be called `20250331`)."""
+    return {k: redact_any(v) if k in fields else v for k, v in record.items()}
+
+
 def redact_any(value: Any, keep: frozenset[str] = frozenset()) -> Any:
     """Redact every string inside dicts/lists (keys of `keep` are left as they are, e.g. hashes)."""
     if isinstance(value, str):

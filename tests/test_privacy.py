@@ -217,3 +217,18 @@ def test_key_fingerprint_changes_with_the_key_and_hides_it(monkeypatch: pytest.M
     first = salt_fingerprint()
     monkeypatch.setenv("SERVIR_PM_KEY", "two")
     assert salt_fingerprint() != first and "two" not in salt_fingerprint()
+
+
+def test_our_own_names_are_not_taken_for_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot folder may be named 20250331: the run log and manifest keep it as it is."""
+    from pipelines import runlog
+    from pipelines.manifest import build_manifest
+
+    monkeypatch.setenv("SERVIR_PM_DATA", str(tmp_path / "data"))
+    runlog.append({"run_id": "r1", "snapshots": ["20250331"], "error": f"bad value {DNI_A}"})
+    record = runlog.read()[-1]
+    assert record["snapshots"] == ["20250331"] and DNI_A not in record["error"]
+    body = build_manifest("20250331", tmp_path / "20250331", [{"table": "positions", "rows_read": 1, "rows_valid": 1,
+                          "rows_quarantined": 0, "file": "raw/20250331/p.csv", "columns_ignored": [DNI_A]}], {}, 0.0)
+    assert body["snapshot"] == "20250331" and body["files"][0]["file"] == "raw/20250331/p.csv"
+    assert body["files"][0]["columns_ignored"] == ["[ID redacted]"]
