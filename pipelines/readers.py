@@ -33,6 +33,7 @@ _HEADER_SEARCH_ROWS = 30
 # A text file may hold a stray NUL byte (row quarantined); more than this share of NULs, or other
 # control characters, means binary data.
 _MAX_NUL_SHARE = 0.001
+_MAX_STRAY_NULS = 8
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other old Office files
 _ZIP_MAGIC = b"PK\x03\x04"
 _SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
@@ -104,7 +105,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
             "in Excel use 'Save as' CSV UTF-8 (or 'Unicode text', which carries the mark); "
             "or convert it: iconv -f UTF-16LE -t UTF-8", path)
     other_controls = sum(sample.count(bytes([b])) for b in range(1, 32) if b not in (9, 10, 13))
-    if nuls and (nuls > max(1, len(sample) * _MAX_NUL_SHARE) or other_controls > len(sample) // 200):
+    if nuls and (nuls > max(_MAX_STRAY_NULS, len(sample) * _MAX_NUL_SHARE) or other_controls > len(sample) // 200):
         raise UnreadableFileError(
             "the file holds binary data, not text (NUL bytes found); it is not a CSV",
             "export the table again as CSV (UTF-8 or Latin-1), or as .xlsx/.parquet with that extension",
@@ -207,15 +208,15 @@ def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_bef
                                                  f"{delimiter!r}"),
                                   "check that quotes are balanced (a field with a quote inside must be "
                                   "quoted and the quote doubled: \"\")", path) from exc
-    frame = _drop_trailing_empty_rows(frame)
-    data_records = np.flatnonzero(records.has_content[1:])
-    counted = int(data_records[-1]) + 1 if data_records.size else 0
+    counted = max(0, len(records) - 1)  # every record after the header, blank lines included
     if counted != frame.height:
         raise UnreadableFileError(
             _quote_problem(body, lines_before, f"the file holds {counted:,} data record(s) by its line endings "
                            f"and quotes, but the CSV parser read {frame.height:,} row(s)"),
             "check the quotes around that line (every opened quote must close on the same field) and "
             "export the file again", path)
+    frame = _drop_trailing_empty_rows(frame)  # blank lines at the end are not rows (in between they are)
+    counted = frame.height
     width = frame.width
     rows = slice(1, counted + 1)
     lines = records.lines[rows] + lines_before

@@ -128,6 +128,36 @@ def test_one_stray_quote_stops_naming_its_line(snap: Path, entities_csv: Path) -
     stop(snap, "positions.csv", "line 3", "quote")
 
 
+def test_two_stray_quotes_stop_naming_the_first_line(snap: Path, entities_csv: Path) -> None:
+    # From the bytes, lines 3-5 are one quoted record; a parser reading quotes inside a field as
+    # text would find 4 rows. Nobody can tell which is right: stop, naming line 3.
+    body = ('position_id,entity_id,position_title\nP1,E001,Jefe\nP2,E001,Monitor 5" Jefe\n'
+            'P3,E001,Jefe\nP4,E001,Pantalla 7" Jefe\n')
+    (snap / "positions.csv").write_bytes(body.encode())
+    err = stop(snap, "positions.csv", "line 3", "quote")
+    assert "quote" in err.fix
+
+
+def test_a_parser_that_loses_a_row_is_caught_by_the_byte_count(snap: Path, entities_csv: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipelines.readers as readers
+
+    real = readers.pl.read_csv
+    monkeypatch.setattr(readers.pl, "read_csv", lambda *a, **k: real(*a, **k).head(-1))  # drops the last row
+    path = snap / "positions.csv"
+    path.write_bytes(csv_bytes(HEADER_AND_3))
+    with pytest.raises(UnreadableFileError) as info:
+        run_validate(path, "positions")
+    assert "3 data record(s) by its line endings and quotes, but the CSV parser read 2 row(s)" in info.value.problem
+
+
+def test_trailing_blank_lines_of_any_kind_are_not_rows(snap: Path, entities_csv: Path) -> None:
+    body = "position_id,entity_id,position_title\nP1,E001,Jefe\n\n\u00a0\n,,\n\n"
+    (snap / "positions.csv").write_bytes(body.encode())
+    out = run_ingest(snap)
+    assert counts(out, "positions.csv") == (1, 1, 0)
+
+
 # --- preambles: sep= and title lines ------------------------------------------------------
 
 
