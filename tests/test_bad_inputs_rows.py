@@ -18,6 +18,7 @@ from conftest import (
     position,
     reason_of,
     run_ingest,
+    run_validate,
     write_csv,
 )
 
