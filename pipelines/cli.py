@@ -98,7 +98,7 @@ def validate(
             # Show what was recognized before saying what is missing: that is what the analyst fixes.
             mapping = map_headers(read_table(file, table, sheet).frame.columns, table)
             columns_table(mapping.recognized, mapping.how, mapping.dropped_personal, mapping.repeated,
-                          mapping.ignored)
+                          mapping.ignored, mapping.suggestions)
             raise
         validation_report(report, quarantined.height)
         if table == "positions":

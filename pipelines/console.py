@@ -69,7 +69,7 @@ def validation_report(report, quarantined_rows: int) -> None:  # report: ingest.
         f", sheet {report.sheet}" if report.sheet else "") + f", header on row {report.header_row}"
     console.print(f"Read as {fmt}")
     columns_table(report.columns_recognized, report.columns_recognized_how, report.columns_dropped_personal,
-                  report.columns_repeated, report.columns_ignored)
+                  report.columns_repeated, report.columns_ignored, report.header_suggestions)
     console.print(f"Rows read {report.rows_read:,} = valid {report.rows_valid:,} + quarantined {quarantined_rows:,}")
     for code, count in report.quarantined_by_reason.items():
         console.print(f"  [yellow]{code}[/yellow]: {count:,} row(s)")
@@ -84,7 +84,7 @@ def validation_report(report, quarantined_rows: int) -> None:  # report: ingest.
 
 
 def columns_table(recognized: dict[str, str], how: dict[str, str], personal: list[str], repeated: list[str],
-                  ignored: list[str]) -> None:
+                  ignored: list[str], suggestions: dict[str, str] | None = None) -> None:
     cols = Table(title="Columns recognized")
     cols.add_column("header in file")
     cols.add_column("contract column")
@@ -100,7 +100,9 @@ def columns_table(recognized: dict[str, str], how: dict[str, str], personal: lis
         cols.add_row(shown(header), "(already mapped)", "ignored: another header maps to the same column")
     if len(recognized) >= 2:
         for header in ignored:
-            cols.add_row(shown(header), "-", "not in the contract: ignored")
+            close = (suggestions or {}).get(header)
+            cols.add_row(shown(header), "-", "not in the contract: ignored"
+                         + (f" (close to {escape(close)}: a typo?)" if close else ""))
     elif ignored:
         # Almost nothing recognized: the first line is probably data (names, IDs), not a header.
         cols.add_row(f"({len(ignored)} more)", "-", "not shown: this line does not look like a header")

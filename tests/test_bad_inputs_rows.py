@@ -437,3 +437,30 @@ def test_formula_in_a_sheet_starting_at_column_c_is_placed_in_its_column(snap: P
     q = out.quarantine["positions"]
     assert reason_of(q, 3) == "formula_without_value"
     assert "monthly_pay is a formula" in q["reason"][0]
+
+
+def test_validate_shows_the_suggestion_beside_the_unknown_header(snap: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    path = write_csv(snap / "positions.csv", ["position_id", "entity_id", "position_title", "nivel_organizaciona"],
+                     [["P1", "E001", "Director", "2"]])
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "close to nivel_organizacional" in result.output and "(organizational_level)" in result.output
+
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+
+def test_real_mef_extract_counts_the_same_rows_from_xlsx_and_csv() -> None:
+    """The same real MEF sheet as .xlsx and as .csv: 3,941 rows counted from the bytes and read."""
+    from pipelines.readers import read_table
+
+    xlsx, csv = (REAL / f"mef_consulta_amigable_GN_sector_pliego_ue_2015-2025.{s}" for s in ("xlsx", "csv"))
+    if not xlsx.exists() or not csv.exists():
+        pytest.skip("../shared/realdata is not available")
+    for path in (xlsx, csv):
+        raw = read_table(path, "entities")
+        assert (raw.rows_counted, raw.frame.height, raw.issues.height) == (3941, 3941, 0), path.name
