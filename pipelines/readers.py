@@ -202,12 +202,14 @@ def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_bef
     try:
         frame = pl.read_csv(io.BytesIO(body), separator=delimiter, infer_schema=False, has_header=True,
                             raise_if_empty=True, truncate_ragged_lines=True)
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError) as exc:
-        # polars' message quotes the row: never shown (it may hold a DNI or a name).
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # polars errors (and Rust panics, BaseExceptions)
+        # polars' message quotes the row: never shown (it may hold a DNI or a name), nor chained.
         raise UnreadableFileError(_quote_problem(body, lines_before, f"the CSV cannot be parsed with delimiter "
                                                  f"{delimiter!r}"),
                                   "check that quotes are balanced (a field with a quote inside must be "
-                                  "quoted and the quote doubled: \"\")", path) from exc
+                                  "quoted and the quote doubled: \"\")", path) from None
     counted = max(0, len(records) - 1)  # every record after the header, blank lines included
     if counted != frame.height:
         raise UnreadableFileError(
@@ -264,9 +266,11 @@ def _read_parquet(path: Path) -> RawTable:
     try:
         in_footer = pq.read_metadata(path).num_rows
         frame = pl.read_parquet(path)
-    except Exception as exc:  # pyarrow/polars raise several types for corrupt files
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # pyarrow/polars raise several types for corrupt files, a Rust panic included
         raise UnreadableFileError("the Parquet file cannot be read (truncated, corrupt or not Parquet)",
-                                  "write the file again", path) from exc
+                                  "write the file again", path) from None
     if frame.height != in_footer:
         raise UnreadableFileError(f"the Parquet footer says {in_footer:,} rows but {frame.height:,} were read",
                                   "write the file again (it may be truncated)", path)

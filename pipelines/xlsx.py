@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -51,16 +52,20 @@ def read_workbook(path: Path, table: str, sheet: str | None):  # type: ignore[no
     from pipelines.readers import ISSUE_SCHEMA, RawTable, _drop_trailing_empty_rows
 
     archive = _open(path)
-    with archive:
-        _check_size(archive, path)
-        sheets = _sheet_parts(archive, path)
-        if sheet is not None and sheet not in sheets:
-            raise UnreadableFileError(f"the workbook has no sheet named {sheet!r}; its sheets: {_names(sheets)}",
-                                      "give one of those names to --sheet", path)
-        chosen = [sheet] if sheet is not None else list(sheets)
-        blank_strings = _blank_shared_strings(archive)
-        stale = _recalculated_on_open(archive)
-        scans = {name: _scan_sheet(archive, sheets[name], name, blank_strings, stale, path) for name in chosen}
+    try:
+        with archive:
+            _check_size(archive, path)
+            sheets = _sheet_parts(archive, path)
+            if sheet is not None and sheet not in sheets:
+                raise UnreadableFileError(f"the workbook has no sheet named {sheet!r}; its sheets: {_names(sheets)}",
+                                          "give one of those names to --sheet", path)
+            chosen = [sheet] if sheet is not None else list(sheets)
+            blank_strings = _blank_shared_strings(archive)
+            stale = _recalculated_on_open(archive)
+            scans = {name: _scan_sheet(archive, sheets[name], name, blank_strings, stale, path) for name in chosen}
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError) as exc:
+        raise UnreadableFileError(f"the workbook is damaged ({type(exc).__name__} while reading its XML)",
+                                  "open it in Excel or LibreOffice and save it again as .xlsx", path) from None
     parts, issues, notes, read = [], [], [], []
     first_headers: dict[str, str] = {}
     for name in chosen:
@@ -293,9 +298,11 @@ def _load_grid(path: Path, name: str) -> pl.DataFrame:
                              read_options={"skip_rows": 0})
     except pl.exceptions.NoDataError:
         return pl.DataFrame()
-    except Exception as exc:  # fastexcel raises many types; all mean "not a readable workbook"
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # fastexcel raises many types, a Rust panic included (a BaseException)
         raise UnreadableFileError(f"sheet {name!r} cannot be read ({type(exc).__name__})",
-                                  "open the file in Excel/LibreOffice and save it again as .xlsx", path) from exc
+                                  "open the file in Excel/LibreOffice and save it again as .xlsx", path) from None
 
 
 def _find_header_row(grid: pl.DataFrame, table: str) -> int | None:

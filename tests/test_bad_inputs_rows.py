@@ -464,3 +464,26 @@ def test_real_mef_extract_counts_the_same_rows_from_xlsx_and_csv() -> None:
     for path in (xlsx, csv):
         raw = read_table(path, "entities")
         assert (raw.rows_counted, raw.frame.height, raw.issues.height) == (3941, 3941, 0), path.name
+
+
+def test_damaged_workbook_xml_stops_with_a_message(snap: Path, entities_csv: Path) -> None:
+    path = _book(snap / "positions.xlsx", {"Hoja1": [POSITION_HEADER, position("P1")]})
+    with zipfile.ZipFile(path) as source:
+        parts = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as damaged:
+        for info, data in parts:
+            damaged.writestr(info, data[: len(data) // 2] if info.filename.endswith("sheet1.xml") else data)
+    stop(snap, "positions.xlsx", "damaged")
+
+
+def test_a_rust_panic_in_the_cell_reader_is_a_message_not_a_traceback(
+        snap: Path, entities_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class PanicException(BaseException):  # what pyo3 raises on a Rust panic
+        pass
+
+    def panic(*_args: object, **_kwargs: object) -> None:
+        raise PanicException("capacity overflow")
+
+    _book(snap / "positions.xlsx", {"Hoja1": [POSITION_HEADER, position("P1")]})
+    monkeypatch.setattr("pipelines.xlsx.pl.read_excel", panic)
+    stop(snap, "positions.xlsx", "cannot be read (PanicException)")
