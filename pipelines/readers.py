@@ -8,6 +8,7 @@ XLSX: rows with a value in the sheet's XML; Parquet: the row count in the file's
 stops when the two disagree: a row is never lost without a message. Problems of one row (too few
 or too many fields, NUL bytes, a formula without a value, a value that is not text) travel with
 the table as `issues`, and the row is quarantined with that reason.
+CSV records are counted in `pipelines.csv_records`; workbooks are read by `pipelines.xlsx`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,8 @@ from pipelines.contract import header_aliases, header_key
 from pipelines.csv_records import count_records, first_line_with_odd_quotes, normalize_line_endings
 from pipelines.discovery import SUPPORTED_SUFFIXES
 from pipelines.errors import UnreadableFileError
+from pipelines.raw_table import ISSUE_SCHEMA, RawTable, drop_trailing_empty_rows
+from pipelines.xlsx import read_workbook
 
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
@@ -40,27 +42,6 @@ _SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
 _OLD_EXCEL_FIX = ("it is the old Excel 97-2003 format (.xls): open it in Excel or LibreOffice and "
                   "'Save as' Excel Workbook (.xlsx), or CSV UTF-8; then put that file in the folder instead")
 
-ISSUE_SCHEMA = {"row": pl.UInt32, "reason_code": pl.Utf8, "column": pl.Utf8, "detail": pl.Utf8}
-
-
-@dataclass
-class RawTable:
-    """A file's rows as strings, with the facts a reader needs to explain what it did."""
-
-    frame: pl.DataFrame  # original headers, all Utf8
-    file_format: str
-    header_row: int  # 1-based row of the header line, as a spreadsheet shows it
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-    rows_counted: int | None = None  # rows counted without the parser (equal to frame.height)
-    source_rows: pl.Series | None = None  # per row: line (CSV) or sheet row (XLSX) where it starts
-    source_sheets: pl.Series | None = None  # per row: its sheet (XLSX)
-    issues: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ISSUE_SCHEMA))
-    notes: list[str] = field(default_factory=list)  # what the reader skipped or decided, said once
-    sheets: list[dict] = field(default_factory=list)  # XLSX: name, header_row, rows of each sheet read
-
-
 def read_table(path: Path, table: str, sheet: str | None = None) -> RawTable:
     if not path.exists():
         raise UnreadableFileError("the file does not exist", "check the path", path)
@@ -73,8 +54,6 @@ def read_table(path: Path, table: str, sheet: str | None = None) -> RawTable:
     if magic == _OLE2_MAGIC or suffix == ".xls":
         raise UnreadableFileError("the file is an old binary Office file, not CSV/XLSX/Parquet", _OLD_EXCEL_FIX, path)
     if suffix in (".xlsx", ".xlsm"):
-        from pipelines.xlsx import read_workbook
-
         return read_workbook(path, table, sheet)
     if suffix == ".parquet":
         return _read_parquet(path)
@@ -217,7 +196,7 @@ def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_bef
                            f"and quotes, but the CSV parser read {frame.height:,} row(s)"),
             "check the quotes around that line (every opened quote must close on the same field) and "
             "export the file again", path)
-    frame = _drop_trailing_empty_rows(frame)  # blank lines at the end are not rows (in between they are)
+    frame = drop_trailing_empty_rows(frame)  # blank lines at the end are not rows (in between they are)
     counted = frame.height
     width = frame.width
     rows = slice(1, counted + 1)
@@ -248,16 +227,6 @@ def _quote_problem(body: bytes, lines_before: int, problem: str) -> str:
     if line is None:
         return problem
     return f"{problem}; line {line + lines_before:,} has an unclosed or stray quote (\")"
-
-
-def _drop_trailing_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Blank lines after the last row (Excel formatting, trailing newlines) are not rows. Blank rows
-    in between are kept so every later row keeps its real row number."""
-    if frame.height == 0 or frame.width == 0:
-        return frame
-    filled = frame.select(pl.any_horizontal(pl.all().cast(pl.Utf8).str.strip_chars().fill_null("") != ""))
-    rows_with_data = filled.to_series().arg_true()
-    return frame.head(int(rows_with_data.max()) + 1 if rows_with_data.len() else 0)
 
 
 def _read_parquet(path: Path) -> RawTable:

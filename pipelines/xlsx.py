@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines.contract import header_aliases, header_key
 from pipelines.errors import UnreadableFileError
+from pipelines.raw_table import ISSUE_SCHEMA, RawTable, drop_trailing_empty_rows
 
 # Caps on untrusted workbooks. A registry of every management position in Peru (~11,000 rows,
 # ~1.4 million at the largest benchmark scale) is far below them.
@@ -48,9 +49,7 @@ class SheetScan:
     formulas_without_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col), 1-based
 
 
-def read_workbook(path: Path, table: str, sheet: str | None):  # type: ignore[no-untyped-def]  # -> RawTable
-    from pipelines.readers import ISSUE_SCHEMA, RawTable, _drop_trailing_empty_rows
-
+def read_workbook(path: Path, table: str, sheet: str | None) -> RawTable:
     archive = _open(path)
     try:
         with archive:
@@ -66,7 +65,10 @@ def read_workbook(path: Path, table: str, sheet: str | None):  # type: ignore[no
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError) as exc:
         raise UnreadableFileError(f"the workbook is damaged ({type(exc).__name__} while reading its XML)",
                                   "open it in Excel or LibreOffice and save it again as .xlsx", path) from None
-    parts, issues, notes, read = [], [], [], []
+    parts: list[tuple[str, int, pl.DataFrame]] = []
+    issues: list[pl.DataFrame] = []
+    notes: list[str] = []
+    read: list[dict] = []
     first_headers: dict[str, str] = {}
     for name in chosen:
         scan = scans[name]
@@ -79,7 +81,7 @@ def read_workbook(path: Path, table: str, sheet: str | None):  # type: ignore[no
             notes.append(f"sheet {name!r} has no {table} header row: skipped")
             continue
         headers = _unique_headers(grid.row(header_index))
-        body = _drop_trailing_empty_rows(grid.slice(header_index + 1))
+        body = drop_trailing_empty_rows(grid.slice(header_index + 1))
         body.columns = headers
         header_row = header_index + 1
         counted = max(0, scan.last_value_row - header_row)
@@ -123,12 +125,17 @@ def read_workbook(path: Path, table: str, sheet: str | None):  # type: ignore[no
             f"two {table} columns); sheets: {_names(sheets)}",
             "make sure the data sheet has a header row with the contract's column names, or name it with --sheet",
             path)
-    return _stack(parts, issues, notes, read, RawTable)
+    return _stack(parts, issues, notes, read)
 
 
-def _stack(parts, issues, notes, read, raw_table):  # type: ignore[no-untyped-def]
-    offsets, frames, rows, sheets = 0, [], [], []
-    shifted = []
+def _stack(parts: list[tuple[str, int, pl.DataFrame]], issues: list[pl.DataFrame], notes: list[str],
+           read: list[dict]) -> RawTable:
+    """One table from the sheets read, each row keeping its sheet and its row in that sheet."""
+    offsets = 0
+    frames: list[pl.DataFrame] = []
+    rows: list[pl.Series] = []
+    sheets: list[pl.Series] = []
+    shifted: list[pl.DataFrame] = []
     for (name, header_row, body), found in zip(parts, issues, strict=True):
         frames.append(body)
         rows.append(pl.int_range(header_row + 1, header_row + 1 + body.height, eager=True, dtype=pl.Int64))
@@ -137,7 +144,7 @@ def _stack(parts, issues, notes, read, raw_table):  # type: ignore[no-untyped-de
         offsets += body.height
     frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
     first_header = parts[0][1]
-    return raw_table(
+    return RawTable(
         frame, "xlsx", header_row=first_header, sheet=", ".join(p[0] for p in parts), rows_counted=frame.height,
         source_rows=pl.concat(rows).alias("source_row"), source_sheets=pl.concat(sheets).alias("source_sheet"),
         issues=pl.concat(shifted), notes=notes, sheets=read)
