@@ -74,6 +74,8 @@ class Ingested:
 
 
 def assert_accounting(report) -> None:  # type: ignore[no-untyped-def]
+    """rows counted from the file's bytes (without the parser) = rows read = valid + quarantined."""
+    assert report.rows_counted is not None and report.rows_counted == report.rows_read, report
     assert report.rows_read == report.rows_valid + report.rows_quarantined, report
     assert sum(report.quarantined_by_reason.values()) == report.rows_quarantined
 
