@@ -78,7 +78,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
                 "export the table again as CSV UTF-8", path) from None
     sample = data[:_SNIFF_BYTES]
     nuls = sample.count(b"\x00")
-    if nuls and sample[1::2].count(b"\x00") > len(sample) // 4:
+    if nuls and max(sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")) > len(sample) // 4:
         raise UnreadableFileError(
             "the file looks like UTF-16 text without a byte-order mark (every other byte is NUL)",
             "in Excel use 'Save as' CSV UTF-8 (or 'Unicode text', which carries the mark); "
@@ -212,9 +212,12 @@ def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_bef
         .when(pl.col("content") & (pl.col("fields") < width)).then(pl.lit("too_few_fields"))
         .when(pl.col("content") & (pl.col("fields") > width)).then(pl.lit("too_many_fields"))
         .alias("reason_code"),
-        pl.lit(None, pl.Utf8).alias("column"),
-        pl.format("line {} has {} field(s), the header {}", "line", "fields", pl.lit(f"{width}")).alias("detail"),
+        pl.lit(None, pl.Utf8).alias("column"), "line", "fields",
     ).filter(pl.col("reason_code").is_not_null())
+    # Said with thousands separators (line 1,234,567), so the redaction never takes it for an ID.
+    issues = issues.with_columns(pl.Series("detail", [
+        f"line {line:,} has {n:,} field(s), the header {width:,}" for line, n in issues.select("line", "fields").rows()
+    ], dtype=pl.Utf8)).drop("line", "fields")
     if nul.any():
         frame = frame.with_columns(pl.all().str.replace_all("\x00", "\ufffd", literal=True))
     return RawTable(frame, "csv", header_row=header_line, encoding=encoding, delimiter=delimiter,
