@@ -280,12 +280,15 @@ def _run_failure_hook(command: str, exit_code: int) -> None:
 
     from pipelines import runlog
     from pipelines.redact import redact
+    from pipelines.salt import KEY_ENV, LEGACY_KEY_ENV
 
     last = next((r for r in reversed(runlog.runs()) if r.get("outcome") == "failed"), {})
     env = {**os.environ, "SERVIR_PM_EXIT_CODE": str(exit_code), "SERVIR_PM_RUN_ID": str(last.get("run_id", "")),
            "SERVIR_PM_FAILED_STEP": str(last.get("failed_step", "")),
            "SERVIR_PM_ERROR": redact(str(last.get("error", "")).splitlines()[0]) if last.get("error") else "",
            "SERVIR_PM_RUNS_LOG": str(paths.runs_log_path())}
+    for secret in (KEY_ENV, LEGACY_KEY_ENV):
+        env.pop(secret, None)  # an alert command has no use for the pseudonym key
     try:
         done = subprocess.run(command, shell=True, env=env, timeout=300, check=False)  # the operator's own command line
         if done.returncode != 0:

@@ -112,9 +112,11 @@ def test_refresh_failure_log_and_hook_carry_no_identifier(data_root: Path, tmp_p
     (snapshot / "positions.csv").write_text(
         f'{PEOPLE_HEADER}\nP1,"QUISPE MAMANI, ROSA ELVIRA,E001,Directora,15000,{DNI_A}\n', encoding="utf-8")
     hook_out = tmp_path / "hook.txt"
-    code, out = command_output(["refresh", "--on-failure", f'printf "%s" "$SERVIR_PM_ERROR" > {hook_out}'])
+    hook = f'printf "%s" "$SERVIR_PM_ERROR" > {hook_out}; printf "%s" "$SERVIR_PM_KEY" > {hook_out}.key'
+    code, out = command_output(["refresh", "--on-failure", hook])
     assert code == 2, out
     hook = hook_out.read_text(encoding="utf-8")
+    assert (tmp_path / "hook.txt.key").read_text() == ""  # the key is not handed to the alert command
     assert "positions.csv" in hook or "quote" in hook
     runs = (data_root / "runs.jsonl").read_text(encoding="utf-8")
     assert '"outcome": "failed"' in runs
