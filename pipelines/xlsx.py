@@ -9,10 +9,8 @@ whose computed value is not in the file (written by a script and never opened in
 
 from __future__ import annotations
 
-import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -21,32 +19,17 @@ import polars as pl
 from pipelines.contract import header_aliases, header_key
 from pipelines.errors import UnreadableFileError
 from pipelines.raw_table import ISSUE_SCHEMA, RawTable, drop_trailing_empty_rows
+from pipelines.xlsx_scan import FIX_BIG, MAX_SHEET_CELLS, MAX_SHEET_ROWS, SheetScan, scan_sheet  # noqa: F401
 
-# Caps on untrusted workbooks. A registry of every management position in Peru (~11,000 rows,
-# ~1.4 million at the largest benchmark scale) is far below them.
+# Caps on untrusted workbooks (with MAX_SHEET_ROWS and MAX_SHEET_CELLS of pipelines.xlsx_scan).
+# A registry of every management position in Peru (~11,000 rows) is far below them.
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # sum of every part of the zip, from its directory
-MAX_SHEET_CELLS = 40_000_000  # rows x columns of a sheet's used range
-MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
 # Title rows above the header are common in exported spreadsheets; look this far down.
 HEADER_SEARCH_ROWS = 30
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?([A-Z]{1,3})(\d+)"')
-_FIX_BIG = "export the table as CSV, or split it; a registry of positions is far smaller"
-
-
-@dataclass
-class SheetScan:
-    """What the sheet's XML says, read without the cell reader."""
-
-    last_value_row: int = 0  # last row with a non-blank value (1-based; 0: none)
-    max_row: int = 0
-    max_col: int = 0
-    first_col: int = 0  # first column holding a value: the cell reader's column 0 (0: none)
-    formulas_without_value: list[tuple[int, int]] = field(default_factory=list)  # (row, col), 1-based
 
 
 def read_workbook(path: Path, table: str, sheet: str | None) -> RawTable:
@@ -61,7 +44,7 @@ def read_workbook(path: Path, table: str, sheet: str | None) -> RawTable:
             chosen = [sheet] if sheet is not None else list(sheets)
             blank_strings = _blank_shared_strings(archive)
             stale = _recalculated_on_open(archive)
-            scans = {name: _scan_sheet(archive, sheets[name], name, blank_strings, stale, path) for name in chosen}
+            scans = {name: scan_sheet(archive, sheets[name], name, blank_strings, stale, path) for name in chosen}
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError) as exc:
         raise UnreadableFileError(f"the workbook is damaged ({type(exc).__name__} while reading its XML)",
                                   "open it in Excel or LibreOffice and save it again as .xlsx", path) from None
@@ -175,7 +158,7 @@ def _check_size(archive: zipfile.ZipFile, path: Path) -> None:
         raise UnreadableFileError(
             f"the workbook would expand to {total / 1024 ** 2:,.0f} MB "
             f"(limit {MAX_UNCOMPRESSED_BYTES / 1024 ** 2:,.0f} MB): refused before reading, it may be a zip bomb",
-            _FIX_BIG, path)
+            FIX_BIG, path)
 
 
 def _xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
@@ -230,71 +213,6 @@ def _recalculated_on_open(archive: zipfile.ZipFile) -> bool:
     book = _xml(archive, "xl/workbook.xml")
     calc = book.find(f"{_NS}calcPr") if book is not None else None
     return calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _scan_sheet(archive: zipfile.ZipFile, part: str, name: str, blank_strings: set[int], stale: bool,
-                path: Path) -> SheetScan:
-    scan = SheetScan()
-    with archive.open(part) as handle:
-        head = handle.read(4096)
-    dimension = _DIMENSION.search(head)
-    if dimension:
-        _check_extent(int(dimension.group(2)), _column_number(dimension.group(1).decode()), name, path)
-    row_number, col_number = 0, 0
-    with archive.open(part) as handle:
-        for event, node in ElementTree.iterparse(handle, events=("start", "end")):
-            tag = node.tag
-            if event == "start":
-                if tag == f"{_NS}row":
-                    row_number = int(node.get("r") or row_number + 1)
-                    col_number = 0
-                continue
-            if tag == f"{_NS}c":
-                ref = _CELL_REF.match(node.get("r") or "")
-                if ref:
-                    col_number = _column_number(ref.group(1))
-                    row_number = int(ref.group(2))
-                else:
-                    col_number += 1
-                scan.max_row, scan.max_col = max(scan.max_row, row_number), max(scan.max_col, col_number)
-                _read_cell(node, row_number, col_number, scan, blank_strings, stale)
-            elif tag == f"{_NS}row":
-                _check_extent(scan.max_row, scan.max_col, name, path)
-                node.clear()
-    _check_extent(scan.max_row, scan.max_col, name, path)
-    return scan
-
-
-def _read_cell(node: ElementTree.Element, row: int, col: int, scan: SheetScan, blank_strings: set[int],
-               stale: bool) -> None:
-    kind = node.get("t", "n")
-    value = node.find(f"{_NS}v")
-    text = value.text if value is not None else None
-    formula = node.find(f"{_NS}f") is not None
-    if kind == "inlineStr":
-        text = "".join(t.text or "" for t in node.iter(f"{_NS}t"))
-    has_value = bool(text and text.strip()) and not (kind == "s" and text is not None and text.strip().isdigit()
-                                                     and int(text) in blank_strings)
-    if formula and (not has_value or stale):
-        scan.formulas_without_value.append((row, col))
-    if has_value or formula:
-        scan.first_col = min(scan.first_col, col) if scan.first_col else col
-    if has_value:
-        scan.last_value_row = max(scan.last_value_row, row)
-
-
-def _check_extent(rows: int, cols: int, name: str, path: Path) -> None:
-    if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
-        raise UnreadableFileError(
-            f"sheet {name!r} spans {rows:,} rows x {cols:,} columns (limits: {MAX_SHEET_ROWS:,} rows, "
-            f"{MAX_SHEET_CELLS:,} cells): refused before loading the cells", _FIX_BIG, path)
 
 
 def _load_grid(path: Path, name: str) -> pl.DataFrame:

@@ -487,3 +487,32 @@ def test_a_rust_panic_in_the_cell_reader_is_a_message_not_a_traceback(
     _book(snap / "positions.xlsx", {"Hoja1": [POSITION_HEADER, position("P1")]})
     monkeypatch.setattr("pipelines.xlsx.pl.read_excel", panic)
     stop(snap, "positions.xlsx", "cannot be read (PanicException)")
+
+
+def test_fast_and_general_sheet_scans_agree(tmp_path: Path) -> None:
+    """The vectorized scan (usual sheets) and the cell-by-cell one give the same extent and last row."""
+    import xlsxwriter
+
+    from pipelines.xlsx import _blank_shared_strings
+    from pipelines.xlsx_scan import scan_fast, scan_general
+
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    boxed = book.add_format({"border": 1})
+    sheet.write(1, 1, "Cuadro")                                  # B2
+    sheet.write_row(3, 0, ["position_id", "entity_id", "position_title"])
+    sheet.write_row(4, 0, ["P1", "E001", "Director & Jefe <1>"])  # escaped text
+    sheet.write_number(6, 27, 5)                                  # AB7: last value, 2-letter column
+    for row in range(7, 10):                                      # rows 8-10: formatted blanks and spaces
+        sheet.write_blank(row, 0, None, boxed)
+        sheet.write_string(row, 1, "   ")
+    book.close()
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("xl/worksheets/sheet1.xml")
+        blank = _blank_shared_strings(archive)
+    fast = scan_fast(data, blank)
+    general = scan_general(data, blank, False, "Sheet1", path)
+    assert fast is not None
+    assert (fast.last_value_row, fast.max_row, fast.max_col) == (general.last_value_row, general.max_row,
+                                                                  general.max_col) == (7, 10, 28)
