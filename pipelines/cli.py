@@ -104,7 +104,7 @@ def validate(
             # Show what was recognized before saying what is missing: that is what the analyst fixes.
             mapping = map_headers(read_table(file, table, sheet).frame.columns, table)
             columns_table(mapping.recognized, mapping.how, mapping.dropped_personal, mapping.repeated,
-                          mapping.ignored)
+                          mapping.ignored, mapping.suggestions)
             raise
         validation_report(report, quarantined.height)
         if table == "positions":
@@ -252,8 +252,12 @@ def _refresh_command(force: bool, lang: str, min_age: float, on_failure: str | N
     from pipelines.console import progress
 
     def action() -> None:
+        from pipelines.discovery import hidden_folders
         from pipelines.refresh import refresh as run_refresh
 
+        for folder in hidden_folders(paths.raw_dir()):
+            typer.echo(f"Skipped {folder}: folders whose name starts with a dot are never ingested "
+                       "(rename it without the dot to ingest it)")
         with progress("Refreshing from data/raw") as step:
             result = run_refresh(force=force, lang=lang, min_age_seconds=min_age, on_step=step)
         for name, why in result.plan.waiting.items():
@@ -286,12 +290,16 @@ def _run_failure_hook(command: str, exit_code: int) -> None:
     import subprocess
 
     from pipelines import runlog
+    from pipelines.redact import redact
+    from pipelines.salt import KEY_ENV, LEGACY_KEY_ENV
 
     last = next((r for r in reversed(runlog.runs()) if r.get("outcome") == "failed"), {})
     env = {**os.environ, "SERVIR_PM_EXIT_CODE": str(exit_code), "SERVIR_PM_RUN_ID": str(last.get("run_id", "")),
            "SERVIR_PM_FAILED_STEP": str(last.get("failed_step", "")),
-           "SERVIR_PM_ERROR": str(last.get("error", "")).splitlines()[0] if last.get("error") else "",
+           "SERVIR_PM_ERROR": redact(str(last.get("error", "")).splitlines()[0]) if last.get("error") else "",
            "SERVIR_PM_RUNS_LOG": str(paths.runs_log_path())}
+    for secret in (KEY_ENV, LEGACY_KEY_ENV):
+        env.pop(secret, None)  # an alert command has no use for the pseudonym key
     try:
         done = subprocess.run(command, shell=True, env=env, timeout=300, check=False)  # the operator's own command line
         if done.returncode != 0:

@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines.errors import PipelineError
+from pipelines.redact import redact
 
 # Logs of scheduled runs are read in files, not terminals: give them room instead of 80 columns.
 _WIDTH = None if sys.stdout.isatty() else 140
@@ -36,12 +38,15 @@ def progress(title: str) -> Iterator[Callable[[str], None]]:
 
 def print_error(error: PipelineError) -> None:
     where = f"{error.file}: " if error.file else ""
-    err_console.print(f"[bold red]Stopped:[/bold red] {where}{error.problem}", soft_wrap=True)
-    err_console.print(f"[bold]Fix:[/bold] {error.fix}", soft_wrap=True)
+    err_console.print(f"[bold red]Stopped:[/bold red] {escape(where + error.problem)}", soft_wrap=True)
+    err_console.print(f"[bold]Fix:[/bold] {escape(error.fix)}", soft_wrap=True)
 
 
 def print_unexpected(error: BaseException, step: str) -> None:
-    err_console.print(f"[bold red]Unexpected failure while {step}:[/bold red] {type(error).__name__}: {error}")
+    # An exception from a library may quote a row of the file: never print it unredacted.
+    detail = redact(str(error)).splitlines()[0][:300] if str(error).strip() else ""
+    err_console.print(f"[bold red]Unexpected failure while {step}:[/bold red] {type(error).__name__}: "
+                      f"{escape(detail)}")
     err_console.print("Run again with --debug for the full traceback, and report it with the manifest of the run.")
 
 
@@ -64,14 +69,18 @@ def validation_report(report, quarantined_rows: int) -> None:  # report: ingest.
         f", sheet {report.sheet}" if report.sheet else "") + f", header on row {report.header_row}"
     console.print(f"Read as {fmt}")
     columns_table(report.columns_recognized, report.columns_recognized_how, report.columns_dropped_personal,
-                  report.columns_repeated, report.columns_ignored)
+                  report.columns_repeated, report.columns_ignored, report.header_suggestions)
     console.print(f"Rows read {report.rows_read:,} = valid {report.rows_valid:,} + quarantined {quarantined_rows:,}")
     for code, count in report.quarantined_by_reason.items():
         console.print(f"  [yellow]{code}[/yellow]: {count:,} row(s)")
         for example in report.examples.get(code, []):
-            console.print(f"      {example}")
+            console.print(f"      {escape(redact(example))}")
     for warning, count in report.warnings.items():
-        console.print(f"  [cyan]warning[/cyan] {warning}: {count:,} row(s)")
+        console.print(f"  [cyan]warning[/cyan] {escape(redact(warning))}: {count:,} row(s)")
+        for example in report.examples.get(f"warning:{warning.split(':')[0]}", []):
+            console.print(f"      {escape(redact(str(example)))}")
+    for note in getattr(report, "notes", []):
+        console.print(f"  [cyan]note[/cyan] {escape(redact(note))}")
 
 
 def inference_preview_report(preview) -> None:  # preview: inference_preview.InferencePreview
@@ -96,19 +105,28 @@ def inference_preview_report(preview) -> None:  # preview: inference_preview.Inf
 
 
 def columns_table(recognized: dict[str, str], how: dict[str, str], personal: list[str], repeated: list[str],
-                  ignored: list[str]) -> None:
+                  ignored: list[str], suggestions: dict[str, str] | None = None) -> None:
     cols = Table(title="Columns recognized")
     cols.add_column("header in file")
     cols.add_column("contract column")
     cols.add_column("how")
+    def shown(header: str) -> str:
+        return escape(redact(header))
+
     for header, canonical in recognized.items():
-        cols.add_row(header, canonical, how[header])
+        cols.add_row(shown(header), canonical, how[header])
     for header in personal:
-        cols.add_row(header, "(personal name)", "dropped, never stored")
+        cols.add_row(shown(header), "(personal name)", "dropped, never stored")
     for header in repeated:
-        cols.add_row(header, "(already mapped)", "ignored: another header maps to the same column")
-    for header in ignored:
-        cols.add_row(header, "-", "not in the contract: ignored")
+        cols.add_row(shown(header), "(already mapped)", "ignored: another header maps to the same column")
+    if len(recognized) >= 2:
+        for header in ignored:
+            close = (suggestions or {}).get(header)
+            cols.add_row(shown(header), "-", "not in the contract: ignored"
+                         + (f" (close to {escape(close)}: a typo?)" if close else ""))
+    elif ignored:
+        # Almost nothing recognized: the first line is probably data (names, IDs), not a header.
+        cols.add_row(f"({len(ignored)} more)", "-", "not shown: this line does not look like a header")
     console.print(cols)
 
 
@@ -130,7 +148,7 @@ def status_report(report: dict) -> None:
         if row["last_attempt_at"]:
             attempt += f"\n{row['last_attempt_at']}"
         if row["last_failed_step"]:
-            attempt += f"\nstep: {row['last_failed_step']}\n{(row['last_error'] or '').splitlines()[0][:120]}"
+            attempt += f"\nstep: {row['last_failed_step']}\n{redact((row['last_error'] or '').splitlines()[0][:120])}"
         table.add_row(row["snapshot"], row["published_at"] or "not published", inputs, positions, row["raw_now"],
                       attempt)
     console.print(table)

@@ -104,13 +104,42 @@ def _read_seed(name: str) -> list[dict[str, str]]:
 
 
 @cache
+def header_connectors() -> frozenset[str]:
+    """Words a header may carry that do not change its meaning ('Código de Puesto')."""
+    return frozenset(fold(row["word"]) for row in _read_seed("header_connectors.csv"))
+
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def header_key(text: str) -> str:
+    """Matching key of a header: `fold` without the connector words of
+    seeds/contract/header_connectors.csv ("Nombre de la Entidad" -> "nombreentidad")."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    words = _WORD.findall(ascii_only)
+    kept = [w for w in words if w not in header_connectors()]
+    return "".join(kept or words)
+
+
+@cache
 def header_aliases(table: str) -> dict[str, str]:
-    """folded header -> canonical column, for one table. Canonical names match themselves."""
-    aliases = {fold(c.name): c.name for c in COLUMNS[table]}
+    """header key -> canonical column, for one table. Canonical names match themselves."""
+    aliases = {header_key(c.name): c.name for c in COLUMNS[table]}
     for row in _read_seed("column_aliases.csv"):
         if row["table"] in (table, "*"):
-            aliases[fold(row["alias"])] = row["column"]
+            aliases[header_key(row["alias"])] = row["column"]
     return aliases
+
+
+@cache
+def header_spellings(table: str) -> dict[str, str]:
+    """header key -> the header as the contract writes it (contract name or seed alias), to show."""
+    spellings = {header_key(c.name): c.name for c in COLUMNS[table]}
+    for row in _read_seed("column_aliases.csv"):
+        if row["table"] in (table, "*"):
+            spellings.setdefault(header_key(row["alias"]), row["alias"])
+    return spellings
 
 
 @dataclass(frozen=True)
@@ -155,6 +184,17 @@ class Reason:
 REASONS: dict[str, Reason] = {
     r.code: r
     for r in (
+        # The row itself is broken (read as it was, never silently emptied or zeroed):
+        Reason("nul_byte", "the row holds NUL bytes (binary data inside a text file)",
+               "remove the NUL characters from that line, or export the file again"),
+        Reason("too_few_fields", "the row has fewer fields than the header",
+               "check that line: a field is missing, or a line break splits the row"),
+        Reason("too_many_fields", "the row has more fields than the header",
+               "check that line: a value holds the delimiter and must be quoted"),
+        Reason("formula_without_value", "{column} is a formula whose computed value is not stored in the file",
+               "open the workbook in Excel or LibreOffice and save it, so the values are stored"),
+        Reason("unsupported_value", "{column} holds a list, struct or binary value, not one value",
+               "write one text, number or date per cell"),
         Reason("missing_required", "required value {column} is empty", "fill {column} in the source file"),
         Reason("text_too_long", f"{{column}} is longer than {MAX_TEXT_LENGTH} characters",
                "check the extract: a cell holds a whole document"),

@@ -41,3 +41,26 @@ def discover_files(snapshot_dir: Path) -> dict[str, list[Path]]:
             if stem.startswith(prefixes):
                 found[table].append(path)
     return found
+
+
+def unsupported_table_files(snapshot_dir: Path) -> list[Path]:
+    """Files named like a table in a format ingestion cannot read (e.g. `puestos.xls`): a snapshot
+    must not be ingested without them silently."""
+    out = []
+    for path in sorted(snapshot_dir.iterdir()):
+        if (path.is_file() and not path.name.startswith((".", "~$")) and path.suffix.lower() not in SUPPORTED_SUFFIXES
+                and path.suffix.lower() not in _NOT_TABLES and fold(path.stem).startswith(_ALL_PREFIXES)):
+            out.append(path)
+    return out
+
+
+_ALL_PREFIXES = tuple(p for prefixes in TABLE_FILE_PREFIXES.values() for p in prefixes)
+# Companions an analyst may keep beside the tables (notes, metadata): not tables.
+_NOT_TABLES = (".json", ".md", ".pdf", ".docx", ".doc", ".zip", ".bak", ".sha256")
+
+
+def hidden_folders(raw_root: Path) -> list[Path]:
+    """Folders of data/raw whose name starts with a dot: never ingested (said, not silent)."""
+    if not raw_root.is_dir():
+        return []
+    return sorted(p for p in raw_root.iterdir() if p.is_dir() and p.name.startswith("."))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipelines.redact import redact
+
 
 class PipelineError(Exception):
     """A stop the user can act on. `exit_code` lets schedulers tell kinds of failure apart."""
@@ -12,8 +14,9 @@ class PipelineError(Exception):
     exit_code = 2
 
     def __init__(self, problem: str, fix: str, file: Path | str | None = None) -> None:
-        self.problem = problem
-        self.fix = fix
+        # Redacted once, here: every message, log line and hook variable is built from these.
+        self.problem = redact(problem)
+        self.fix = redact(fix)
         self.file = str(file) if file is not None else None
         super().__init__(self.message)
 

@@ -19,11 +19,15 @@ import polars as pl
 from pipelines import linking, manifest, paths
 from pipelines.contract import COLUMNS, KEYS, REASONS, TABLES, staging_columns
 from pipelines.csv_safety import write_safe_csv
-from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of
+from pipelines.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of, unsupported_table_files
 from pipelines.errors import ContractError, UnreadableFileError
 from pipelines.names import with_name_key
 from pipelines.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
 from pipelines.readers import read_table
+from pipelines.redact import redact_any, redact_expr
+from pipelines.row_issues import ISSUE_CODE, ISSUE_TEXT, attach_issues
+from pipelines.salt import require_secret_key
+from pipelines.series import read_series
 
 # Quarantine files show the row as it came; a cell this long is cut so the file stays usable.
 _QUARANTINE_CELL_CHARS = 1_000
@@ -54,6 +58,10 @@ class FileReport:
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)  # reason_code -> first few reasons
+    rows_counted: int | None = None  # rows counted from the file's bytes, without the parser
+    sheets: list[dict] = field(default_factory=list)  # XLSX: every sheet read (name, header row, rows)
+    notes: list[str] = field(default_factory=list)  # what the reader skipped (title lines, sheets, ...)
+    header_suggestions: dict[str, str] = field(default_factory=dict)  # unknown header -> close accepted one
 
 
 @dataclass
@@ -74,30 +82,47 @@ class SnapshotResult:
     table_checks: dict[str, dict]
 
 
-def load_file(path: Path, table: str, sheet: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
-    """(typed rows, the same rows as written, report). Stops with a clear error if unusable."""
+def load_file(path: Path, table: str, sheet: str | None = None,
+              allow_default_key: bool = True) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
+    """(typed rows, the same rows as written, report). Stops with a clear error if unusable.
+    allow_default_key: False for a real (not synthetic) snapshot: occupant IDs need a secret key."""
     raw = read_table(path, table, sheet)
     mapping: HeaderMapping = map_headers(raw.frame.columns, table)
     require_columns(mapping, table, str(path))
+    if not allow_default_key:
+        _require_key_if_ids(raw.frame, mapping, path)
     report = FileReport(
         file=str(path), table=table, sha256=sha256_of(path), size_bytes=path.stat().st_size,
         file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
         header_row=raw.header_row, columns_recognized=mapping.recognized, columns_recognized_how=mapping.how,
         columns_ignored=mapping.ignored, columns_repeated=mapping.repeated,
         columns_dropped_personal=mapping.dropped_personal, rows_read=raw.frame.height,
+        rows_counted=raw.rows_counted, sheets=raw.sheets, notes=raw.notes, header_suggestions=mapping.suggestions,
     )
     origin = [
         pl.lit(path.name).alias("source_file"),
-        (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row"),
+        (raw.source_rows.alias("source_row") if raw.source_rows is not None
+         else (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row")),
     ]
     typed = normalize(raw.frame, mapping, table).with_columns(origin)
     # The row as written, under contract names; personal names never, IDs only as their hash.
     as_written = raw.frame.select(
         pl.col(h).alias(c) for h, c in mapping.recognized.items() if c != "occupant_id"
     ).with_columns(origin)
+    if raw.source_sheets is not None:
+        as_written = as_written.with_columns(raw.source_sheets.alias("source_sheet"))
     if "occupant_key" in typed.columns and "occupant_id" in mapping.recognized.values():
         as_written = as_written.with_columns(typed["occupant_key"])
+    typed, as_written = attach_issues(raw.issues, mapping, typed, as_written)
     return typed, as_written, report
+
+
+def _require_key_if_ids(frame: pl.DataFrame, mapping: HeaderMapping, path: Path) -> None:
+    id_headers = [h for h, c in mapping.recognized.items() if c == "occupant_id"]
+    carries_ids = id_headers and frame.select(
+        pl.col(id_headers[0]).cast(pl.Utf8).str.strip_chars().str.len_chars().fill_null(0).gt(0).any()).item()
+    if carries_ids:
+        require_secret_key(path)
 
 
 def _reason_text(code: str, column: str, value: str | None) -> str:
@@ -122,6 +147,13 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     findings = row_findings(typed, table, known_entity_ids)
     order = list(REASONS)
     pieces = []
+    if ISSUE_CODE in typed.columns:  # the reader's findings: the row itself is broken
+        broken = typed.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), ISSUE_CODE, ISSUE_TEXT).filter(
+            pl.col(ISSUE_CODE).is_not_null())
+        pieces.append(broken.select(
+            "row", pl.col(ISSUE_CODE).replace_strict({c: i for i, c in enumerate(order)}, return_dtype=pl.Int64)
+            .alias("rank"), pl.col(ISSUE_CODE).alias("reason_code"), pl.col(ISSUE_TEXT).alias("reason")))
+    same_digits = {k.lstrip("0"): k for k in known_entity_ids or []}  # '10' -> '010'
     for finding in findings:
         rows = pl.Series("row", finding.rows, dtype=pl.UInt32)
         if linked is not None and finding.column == "entity_id":
@@ -129,11 +161,12 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
         if not rows.len():
             continue
         values = as_written[finding.column].gather(rows) if finding.column in as_written.columns else None
+        hints = same_digits if finding.reason_code == "unknown_entity" else {}
         pieces.append(pl.DataFrame({
             "row": rows,
             "rank": [order.index(finding.reason_code)] * len(rows),
             "reason_code": [finding.reason_code] * len(rows),
-            "reason": [_reason_text(finding.reason_code, finding.column, v)
+            "reason": [_reason_text(finding.reason_code, finding.column, v) + _did_you_mean(v, hints)
                        for v in (values.to_list() if values is not None else [None] * len(rows))],
         }))
     if linked is not None and linked.height:
@@ -152,16 +185,25 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     valid = typed.filter(~indexed.is_in(bad.implode()))
     quarantined = (
         as_written.with_row_index("row").join(problems, on="row", how="inner").sort("row").drop("row")
+        .with_columns(redact_expr(pl.col("reason")))  # a reason quotes a value: never an ID
     )
     return valid, quarantined
 
 
+def _did_you_mean(value: str | None, same_digits: dict[str, str]) -> str:
+    """'010' for '10' when only leading zeros differ (Excel drops them from codes)."""
+    digits = (value or "").strip().lstrip("0")
+    match = same_digits.get(digits) if digits else None
+    return f"; did you mean {match!r}? (same code with other leading zeros)" if match else ""
+
+
 def ingest_table(files: list[Path], table: str, known_entity_ids: list[str] | None,
-                 sheet: str | None = None, entities: TableResult | None = None) -> TableResult:
+                 sheet: str | None = None, entities: TableResult | None = None,
+                 allow_default_key: bool = True) -> TableResult:
     """`entities`: the snapshot's ingested entities, to link positions by id or by name."""
     typed_parts, written_parts, reports = [], [], []
     for path in files:
-        typed, written, report = load_file(path, table, sheet)
+        typed, written, report = load_file(path, table, sheet, allow_default_key)
         typed_parts.append(typed)
         written_parts.append(written)
         reports.append(report)
@@ -238,6 +280,8 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
                                   snapshot_dir)
     snapshot = paths.snapshot_name(snapshot_dir)
     files = discover_files(snapshot_dir)
+    for path in unsupported_table_files(snapshot_dir):
+        read_table(path, "positions")  # raises the format's own message (.xls: how to convert)
     for table in TABLES:
         if not files[table]:
             raise ContractError(
@@ -255,7 +299,8 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
 
     t0 = time.perf_counter()
     step(f"positions: reading and validating {len(files['positions'])} file(s)")
-    positions = ingest_table(files["positions"], "positions", known, sheet, entities=entities)
+    positions = ingest_table(files["positions"], "positions", known, sheet, entities=entities,
+                             allow_default_key=read_series(snapshot_dir).is_synthetic)
     timings["positions"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -284,7 +329,7 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
             "source_file", "source_row", "reason_code", "reason",
             pl.exclude("source_file", "source_row", "reason_code", "reason"))), quarantine_tmp / f"{table}.csv")
     reports = entities.reports + positions.reports
-    (staging_tmp / "validation_report.json").write_text(json.dumps(checks, indent=2, ensure_ascii=False))
+    (staging_tmp / "validation_report.json").write_text(json.dumps(redact_any(checks), indent=2, ensure_ascii=False))
     timings["write"] = time.perf_counter() - t0
     manifest_body = manifest.build_manifest(snapshot, snapshot_dir, [asdict(r) for r in reports], timings, started)
     (staging_tmp / "manifest.json").write_text(json.dumps(manifest_body, indent=2, ensure_ascii=False))

@@ -9,8 +9,12 @@ from importlib import metadata
 from pathlib import Path
 
 from pipelines import __version__, paths
-from pipelines.normalize import salt
+from pipelines.redact import redact_any
+from pipelines.salt import key
 
+# Our own names and hashes, never read from a file's content (a snapshot may be named 20250331).
+_NOT_REDACTED = frozenset({"sha256", "snapshot", "snapshot_date", "source_dir", "file", "code_version",
+                           "packages", "started_at", "finished_at"})
 _PACKAGES = ("polars", "duckdb", "great-expectations", "dbt-core", "dbt-duckdb", "plotly", "pyarrow")
 
 
@@ -41,7 +45,7 @@ def build_manifest(snapshot: str, snapshot_dir: Path, files: list[dict], timings
         t = tables.setdefault(f["table"], {"rows_read": 0, "rows_valid": 0, "rows_quarantined": 0})
         for k in t:
             t[k] += f[k]
-    return {
+    return redact_any({
         "snapshot": snapshot,
         "snapshot_date": paths.snapshot_date(snapshot),
         "source_dir": str(snapshot_dir),
@@ -49,8 +53,8 @@ def build_manifest(snapshot: str, snapshot_dir: Path, files: list[dict], timings
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "code_version": code_version(),
         "packages": package_versions(),
-        "salt_source": salt()[1],
+        "salt_source": key()[1],  # where the pseudonym key came from; the key itself is never written
         "tables": tables,
         "files": files,
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-    }
+    }, keep=_NOT_REDACTED)

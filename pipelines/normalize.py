@@ -8,13 +8,23 @@ validation can quarantine the row, or warn, with the original value in hand.
 from __future__ import annotations
 
 import csv
+import difflib
 from dataclasses import dataclass, field
 
-import duckdb
 import polars as pl
 
-from pipelines.contract import COLUMNS, CONTRACT_SEEDS, Column, fold, header_aliases, value_aliases
+from pipelines.contract import (
+    COLUMNS,
+    CONTRACT_SEEDS,
+    Column,
+    fold,
+    header_aliases,
+    header_key,
+    header_spellings,
+    value_aliases,
+)
 from pipelines.errors import ContractError
+from pipelines.pseudonym import pseudonymize
 from pipelines.salt import DEFAULT_SALT, SALT_ENV, salt  # noqa: F401 (re-exported)
 
 UNPARSED = "__unparsed__"
@@ -31,6 +41,12 @@ class HeaderMapping:
     repeated: list[str] = field(default_factory=list)  # second header for an already-mapped column
     missing_required: list[str] = field(default_factory=list)
     dropped_personal: list[str] = field(default_factory=list)  # names: dropped on read, never stored
+    # ignored header -> "<accepted spelling> (<column>)" it is close to: probably a typo
+    suggestions: dict[str, str] = field(default_factory=dict)
+
+
+# How close an unknown header must be to an accepted one to be suggested (difflib ratio).
+SUGGESTION_CUTOFF = 0.8
 
 
 def map_headers(headers: list[str], table: str) -> HeaderMapping:
@@ -39,9 +55,12 @@ def map_headers(headers: list[str], table: str) -> HeaderMapping:
     mapping = HeaderMapping()
     taken: set[str] = set()
     for header in headers:
-        canonical = aliases.get(fold(header))
+        canonical = aliases.get(header_key(header)) if header_key(header) else None
         if canonical is None:
             mapping.ignored.append(header)
+            close = difflib.get_close_matches(header_key(header), list(aliases), n=1, cutoff=SUGGESTION_CUTOFF)
+            if close:
+                mapping.suggestions[header] = f"{header_spellings(table)[close[0]]} ({aliases[close[0]]})"
         elif kinds[canonical] == "personal_name":
             mapping.dropped_personal.append(header)
         elif canonical in taken:
@@ -49,7 +68,7 @@ def map_headers(headers: list[str], table: str) -> HeaderMapping:
         else:
             taken.add(canonical)
             mapping.recognized[header] = canonical
-            mapping.how[header] = "contract name" if fold(header) == fold(canonical) else "alias"
+            mapping.how[header] = "contract name" if header_key(header) == header_key(canonical) else "alias"
     mapping.missing_required = [c.name for c in COLUMNS[table] if c.required and c.name not in taken
                                 and c.required_unless not in taken]
     return mapping
@@ -61,10 +80,12 @@ def require_columns(mapping: HeaderMapping, table: str, file: str) -> None:
     seen = ", ".join(f"{h} -> {c}" for h, c in mapping.recognized.items()) or "none"
     accepted = {c: _header_spellings(table, c) for c in mapping.missing_required}
     hints = "; ".join(f"{c} (accepted headers: {', '.join(names)})" for c, names in accepted.items())
+    close = "".join(f" Header {h!r} is close to {s}: a typo?" for h, s in mapping.suggestions.items())
     raise ContractError(
         f"missing required {table} column(s): {', '.join(mapping.missing_required)}. "
-        f"Columns recognized: {seen}",
-        f"add a column for {hints}. Matching ignores case, accents, spaces and punctuation", file)
+        f"Columns recognized: {seen}.{close}",
+        f"add a column for {hints}. Matching ignores case, accents, spaces, punctuation and the words "
+        f"of seeds/contract/header_connectors.csv ('de', 'la', ...)", file)
 
 
 def _header_spellings(table: str, column: str) -> list[str]:
@@ -158,22 +179,6 @@ def date_expr(raw: pl.Expr) -> pl.Expr:
 def _clean_id(raw: pl.Expr) -> pl.Expr:
     # Excel turns codes into numbers: '1.0' must match '1'. Leading zeros are kept as written.
     return raw.str.replace(r"^(\d+)\.0+$", "${1}")
-
-
-def pseudonymize(values: pl.Series) -> pl.Series:
-    """Salted SHA-256 of the folded ID (first 20 hex chars): stable across snapshots, not reversible
-    without the salt. DuckDB's sha256 keeps this vectorized."""
-    salt_value, _ = salt()
-    keys = pl.DataFrame({"k": values.str.replace_all(r"[^0-9A-Za-z]", "").str.to_uppercase()})
-    con = duckdb.connect()
-    try:
-        con.register("keys", keys)
-        out = con.sql(
-            "SELECT CASE WHEN k IS NULL OR k = '' THEN NULL ELSE left(sha256($salt || '|' || k), 20) END AS key "
-            "FROM keys", params={"salt": salt_value}).to_arrow_table()
-    finally:
-        con.close()
-    return pl.from_arrow(out)["key"]
 
 
 def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.DataFrame:

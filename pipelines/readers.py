@@ -2,38 +2,45 @@
 
 Everything is read as text: typing and normalization happen later in one place
 (`pipelines.normalize`), so a CSV, an Excel sheet and a Parquet file go through the same rules.
+
+Every reader also counts the file's rows without its parser (CSV: records from the bytes;
+XLSX: rows with a value in the sheet's XML; Parquet: the row count in the file's footer) and
+stops when the two disagree: a row is never lost without a message. Problems of one row (too few
+or too many fields, NUL bytes, a formula without a value, a value that is not text) travel with
+the table as `issues`, and the row is quarantined with that reason.
+CSV records are counted in `pipelines.csv_records`; workbooks are read by `pipelines.xlsx`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
-from pipelines.contract import fold, header_aliases
+from pipelines.contract import header_aliases, header_key
+from pipelines.csv_records import count_records, first_line_with_odd_quotes, normalize_line_endings
 from pipelines.discovery import SUPPORTED_SUFFIXES
 from pipelines.errors import UnreadableFileError
+from pipelines.raw_table import ISSUE_SCHEMA, RawTable, drop_trailing_empty_rows
+from pipelines.xlsx import read_workbook
 
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
 # Title rows above the header are common in exported spreadsheets; look this far down.
 _HEADER_SEARCH_ROWS = 30
-
-
-@dataclass
-class RawTable:
-    """A file's rows as strings, with the facts a reader needs to explain what it did."""
-
-    frame: pl.DataFrame  # original headers, all Utf8
-    file_format: str
-    header_row: int  # 1-based row of the header line, as a spreadsheet shows it
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-
+# A text file may hold a stray NUL byte (row quarantined); more than this share of NULs, or other
+# control characters, means binary data.
+_MAX_NUL_SHARE = 0.001
+_MAX_STRAY_NULS = 8
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other old Office files
+_ZIP_MAGIC = b"PK\x03\x04"
+_SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
+_OLD_EXCEL_FIX = ("it is the old Excel 97-2003 format (.xls): open it in Excel or LibreOffice and "
+                  "'Save as' Excel Workbook (.xlsx), or CSV UTF-8; then put that file in the folder instead")
 
 def read_table(path: Path, table: str, sheet: str | None = None) -> RawTable:
     if not path.exists():
@@ -42,19 +49,42 @@ def read_table(path: Path, table: str, sheet: str | None = None) -> RawTable:
         raise UnreadableFileError("the file is empty (0 bytes)",
                                   "export the registry again; the file has no header and no rows", path)
     suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic == _OLE2_MAGIC or suffix == ".xls":
+        raise UnreadableFileError("the file is an old binary Office file, not CSV/XLSX/Parquet", _OLD_EXCEL_FIX, path)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_excel(path, table, sheet)
+        return read_workbook(path, table, sheet)
     if suffix == ".parquet":
         return _read_parquet(path)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path)
+        if magic.startswith(_ZIP_MAGIC):
+            raise UnreadableFileError("the file is a zip archive (probably an .xlsx workbook), not a CSV",
+                                      "give it its real extension (.xlsx), or export the sheet as CSV", path)
+        return _read_csv(path, table)
     raise UnreadableFileError(
         f"'{suffix}' is not a supported file type",
         f"save the table as one of {', '.join(SUPPORTED_SUFFIXES)} (old .xls: open and save as .xlsx)", path)
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: UTF-16 with a byte-order mark (usually tab-separated).
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise UnreadableFileError(
+                "the file starts like UTF-16 text (byte-order mark) but does not decode as UTF-16",
+                "export the table again as CSV UTF-8", path) from None
+    sample = data[:_SNIFF_BYTES]
+    nuls = sample.count(b"\x00")
+    if nuls and max(sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")) > len(sample) // 4:
+        raise UnreadableFileError(
+            "the file looks like UTF-16 text without a byte-order mark (every other byte is NUL)",
+            "in Excel use 'Save as' CSV UTF-8 (or 'Unicode text', which carries the mark); "
+            "or convert it: iconv -f UTF-16LE -t UTF-8", path)
+    other_controls = sum(sample.count(bytes([b])) for b in range(1, 32) if b not in (9, 10, 13))
+    if nuls and (nuls > max(_MAX_STRAY_NULS, len(sample) * _MAX_NUL_SHARE) or other_controls > len(sample) // 200):
         raise UnreadableFileError(
             "the file holds binary data, not text (NUL bytes found); it is not a CSV",
             "export the table again as CSV (UTF-8 or Latin-1), or as .xlsx/.parquet with that extension",
@@ -76,7 +106,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     # Peruvian exports from Windows tools are usually cp1252; it is a superset of Latin-1
     # for printable text. Reject files where too much decodes to control characters.
     text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) < 32 and ch not in "\r\n\t")
+    controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) < 32 and ch not in "\r\n\t\x00")
     if controls > max(10, len(text[:_SNIFF_BYTES]) // 100) or text.count("\ufffd") > len(text) // 100 + 5:
         raise UnreadableFileError(
             "the file is not readable text in UTF-8 or Latin-1/cp1252 (binary or unknown encoding)",
@@ -84,115 +114,153 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     return text, "cp1252"
 
 
-def _sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text[:_SNIFF_BYTES].splitlines()[:50])
+def _sniff_delimiter(lines: list[str]) -> str:
+    sample = "\n".join(lines[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
         # One-column files or odd quoting: pick the delimiter that appears most on the header line.
-        header = sample.splitlines()[0] if sample else ""
+        header = lines[0] if lines else ""
         counts = {d: header.count(d) for d in _DELIMITERS}
         best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
 
-def _read_csv(path: Path) -> RawTable:
-    data = path.read_bytes()
-    text, encoding = _decode(data, path)
-    # Hand polars UTF-8 bytes: the original ones when they already are (no second copy).
-    payload = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
-    # (cp1252 and repaired UTF-8 are re-encoded from the decoded text)
-    if not text.strip():
-        raise UnreadableFileError("the file holds only blank space",
-                                  "export the registry again with its header row", path)
-    delimiter = _sniff_delimiter(text)
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(payload),
-            separator=delimiter,
-            infer_schema=False,
-            has_header=True,
-            raise_if_empty=True,
-        )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError) as exc:
-        first_line = str(exc).strip().splitlines()[0][:300]
-        raise UnreadableFileError(
-            f"the CSV cannot be parsed with delimiter {delimiter!r}: {first_line}",
-            "check that every line has the same number of fields and that quotes are balanced", path) from exc
-    frame = _drop_trailing_empty_rows(frame)
-    return RawTable(frame, "csv", header_row=1, encoding=encoding, delimiter=delimiter)
-
-
-def _read_excel(path: Path, table: str, sheet: str | None) -> RawTable:
-    try:
-        kwargs = {"sheet_name": sheet} if sheet else {"sheet_id": 1}
-        # Keep empty rows (leading and in-between) so a grid index is the sheet row minus one:
-        # header_row and source_row must match what the analyst sees in Excel.
-        grid = pl.read_excel(path, has_header=False, infer_schema_length=0, drop_empty_rows=False,
-                             read_options={"skip_rows": 0}, **kwargs)
-    except pl.exceptions.NoDataError:
-        grid = pl.DataFrame()  # an empty sheet: reported below
-    except Exception as exc:  # fastexcel raises many types; all mean "not a readable workbook"
-        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        fix = (f"check that the sheet {sheet!r} exists" if sheet
-               else "open the file in Excel/LibreOffice and save it again as .xlsx")
-        raise UnreadableFileError(f"the workbook cannot be read: {detail}", fix, path) from exc
-    if grid.height == 0:
-        raise UnreadableFileError("the sheet is empty", "put the header row and the data on the first sheet, "
-                                  "or name the sheet with --sheet", path)
-    header_index = _find_header_row(grid, table)
-    if header_index is None:
-        raise UnreadableFileError(
-            f"no header row found in the first {_HEADER_SEARCH_ROWS} rows "
-            f"(no row names at least two {table} columns)",
-            "make sure the sheet has a header row with the contract's column names", path)
-    headers = _unique_headers(grid.row(header_index))
-    body = _drop_trailing_empty_rows(grid.slice(header_index + 1))
-    body.columns = headers
-    # Drop fully empty columns without a header (Excel's formatting leftovers).
-    keep = [h for h in headers if not (h.startswith("column_") and body[h].null_count() == body.height)]
-    return RawTable(body.select(keep), "xlsx", header_row=header_index + 1, sheet=sheet or "(first sheet)")
-
-
-def _find_header_row(grid: pl.DataFrame, table: str) -> int | None:
-    known = set(header_aliases(table))
-    for index in range(min(_HEADER_SEARCH_ROWS, grid.height)):
-        cells = [fold(v) for v in grid.row(index) if v is not None]
-        if sum(cell in known for cell in cells) >= 2:
-            return index
+def _find_csv_header(lines: list[str], table: str) -> tuple[int, str] | None:
+    """(index among `lines`, delimiter) of the first line naming at least two of the table's columns."""
+    known = header_aliases(table)
+    for index, line in enumerate(lines[:_HEADER_SEARCH_ROWS]):
+        for delimiter in _DELIMITERS:
+            cells = [c.strip().strip('"') for c in line.split(delimiter)]
+            if sum(header_key(c) in known for c in cells if c) >= 2:
+                return index, delimiter
     return None
 
 
-def _drop_trailing_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Blank lines after the last row (Excel formatting, trailing newlines) are not rows. Blank rows
-    in between are kept so every later row keeps its real row number."""
-    if frame.height == 0 or frame.width == 0:
-        return frame
-    filled = frame.select(pl.any_horizontal(pl.all().cast(pl.Utf8).str.strip_chars().fill_null("") != ""))
-    rows_with_data = filled.to_series().arg_true()
-    return frame.head(int(rows_with_data.max()) + 1 if rows_with_data.len() else 0)
+def _read_csv(path: Path, table: str) -> RawTable:
+    data = path.read_bytes()
+    text, encoding = _decode(data, path)
+    if not text.strip().strip("\x00"):
+        raise UnreadableFileError("the file holds only blank space",
+                                  "export the registry again with its header row", path)
+    # Hand polars and the record counter the same UTF-8 bytes with LF line endings (CR-only files
+    # from old Excel for Mac would otherwise read as one line).
+    if encoding in ("utf-8", "utf-8-sig"):
+        payload = data[3:] if encoding == "utf-8-sig" else data
+    else:
+        payload = text.encode("utf-8")
+    payload = normalize_line_endings(payload)
+    head_lines = payload[:_SNIFF_BYTES].decode("utf-8", errors="replace").split("\n")
+    notes: list[str] = []
+    skip, forced = 0, None
+    if head_lines and (sep := _SEP_LINE.match(head_lines[0])):
+        skip, forced = 1, sep.group(1)
+        notes.append(f"line 1 ('sep={forced}', an Excel hint) skipped")
+    found = _find_csv_header(head_lines[skip:], table)
+    if found is not None:
+        index, guessed = found
+        if index:
+            notes.append(f"title line(s) {skip + 1}-{skip + index} above the header skipped")
+        skip += index
+        delimiter = forced or guessed
+    else:
+        delimiter = forced or _sniff_delimiter([ln for ln in head_lines[skip:] if ln.strip()])
+    body = payload.split(b"\n", skip)[-1] if skip else payload
+    return _parse_csv(path, body, delimiter, encoding, skip, notes)
 
 
-def _unique_headers(cells: tuple) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for position, cell in enumerate(cells):
-        name = str(cell).strip() if cell is not None and str(cell).strip() else f"column_{position + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
-        out.append(name)
-    return out
+def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_before: int,
+               notes: list[str]) -> RawTable:
+    records = count_records(body, delimiter)
+    if records.unclosed_quote:
+        raise UnreadableFileError(
+            _quote_problem(body, lines_before, "a quote (\") opens a field that never closes: every line after it "
+                           "would be read as one value"),
+            "close the quote, or double a quote that is part of the text (\"\"); then export again", path)
+    header_line = int(records.lines[0]) + lines_before if len(records) else lines_before + 1
+    try:
+        frame = pl.read_csv(io.BytesIO(body), separator=delimiter, infer_schema=False, has_header=True,
+                            raise_if_empty=True, truncate_ragged_lines=True)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # polars errors (and Rust panics, BaseExceptions)
+        # polars' message quotes the row: never shown (it may hold a DNI or a name), nor chained.
+        raise UnreadableFileError(_quote_problem(body, lines_before, f"the CSV cannot be parsed with delimiter "
+                                                 f"{delimiter!r}"),
+                                  "check that quotes are balanced (a field with a quote inside must be "
+                                  "quoted and the quote doubled: \"\")", path) from None
+    counted = max(0, len(records) - 1)  # every record after the header, blank lines included
+    if counted != frame.height:
+        raise UnreadableFileError(
+            _quote_problem(body, lines_before, f"the file holds {counted:,} data record(s) by its line endings "
+                           f"and quotes, but the CSV parser read {frame.height:,} row(s)"),
+            "check the quotes around that line (every opened quote must close on the same field) and "
+            "export the file again", path)
+    frame = drop_trailing_empty_rows(frame)  # blank lines at the end are not rows (in between they are)
+    counted = frame.height
+    width = frame.width
+    rows = slice(1, counted + 1)
+    lines = records.lines[rows] + lines_before
+    fields = records.fields[rows]
+    content = records.has_content[rows]
+    nul = records.has_nul[rows]
+    issues = pl.DataFrame({
+        "row": np.arange(counted, dtype=np.uint32), "line": lines, "fields": fields, "content": content, "nul": nul,
+    }).select(
+        "row",
+        pl.when(pl.col("nul")).then(pl.lit("nul_byte"))
+        .when(pl.col("content") & (pl.col("fields") < width)).then(pl.lit("too_few_fields"))
+        .when(pl.col("content") & (pl.col("fields") > width)).then(pl.lit("too_many_fields"))
+        .alias("reason_code"),
+        pl.lit(None, pl.Utf8).alias("column"), "line", "fields",
+    ).filter(pl.col("reason_code").is_not_null())
+    # Said with thousands separators (line 1,234,567), so the redaction never takes it for an ID.
+    issues = issues.with_columns(pl.Series("detail", [
+        f"line {line:,} has {n:,} field(s), the header {width:,}" for line, n in issues.select("line", "fields").rows()
+    ], dtype=pl.Utf8)).drop("line", "fields")
+    if nul.any():
+        frame = frame.with_columns(pl.all().str.replace_all("\x00", "\ufffd", literal=True))
+    return RawTable(frame, "csv", header_row=header_line, encoding=encoding, delimiter=delimiter,
+                    rows_counted=counted, source_rows=pl.Series("source_row", lines, dtype=pl.Int64),
+                    issues=issues.cast(ISSUE_SCHEMA), notes=notes)
+
+
+def _quote_problem(body: bytes, lines_before: int, problem: str) -> str:
+    line = first_line_with_odd_quotes(body)
+    if line is None:
+        return problem
+    return f"{problem}; line {line + lines_before:,} has an unclosed or stray quote (\")"
 
 
 def _read_parquet(path: Path) -> RawTable:
+    import pyarrow.parquet as pq
+
     try:
+        in_footer = pq.read_metadata(path).num_rows
         frame = pl.read_parquet(path)
-    except Exception as exc:  # pyarrow/polars raise several types for corrupt files
-        raise UnreadableFileError(f"the Parquet file cannot be read: {str(exc).splitlines()[0][:300]}",
-                                  "write the file again (it may be truncated or not Parquet)", path) from exc
-    # Dates and numbers become their text form so the same normalization applies to every format.
-    frame = frame.with_columns(pl.all().cast(pl.Utf8, strict=False))
-    return RawTable(frame, "parquet", header_row=1)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # pyarrow/polars raise several types for corrupt files, a Rust panic included
+        raise UnreadableFileError("the Parquet file cannot be read (truncated, corrupt or not Parquet)",
+                                  "write the file again", path) from None
+    if frame.height != in_footer:
+        raise UnreadableFileError(f"the Parquet footer says {in_footer:,} rows but {frame.height:,} were read",
+                                  "write the file again (it may be truncated)", path)
+    # Dates and numbers become their text form so the same normalization applies to every format;
+    # a value with no text form (list, struct, binary) is not silently emptied: its row is flagged.
+    texts = frame.select(
+        pl.lit(None, pl.Utf8).alias(name) if dtype.is_nested() or dtype in (pl.Binary, pl.Object)
+        else pl.col(name).cast(pl.Utf8, strict=False)
+        for name, dtype in frame.schema.items())
+    issues = [
+        pl.DataFrame({"row": (frame[name].is_not_null() & texts[name].is_null()).arg_true().cast(pl.UInt32)})
+        .with_columns(pl.lit("unsupported_value").alias("reason_code"), pl.lit(name).alias("column"),
+                      pl.lit(f"{name} holds a {frame.schema[name]} value, not one text, number or date")
+                      .alias("detail"))
+        for name in frame.columns
+    ]
+    table = RawTable(texts, "parquet", header_row=1, rows_counted=in_footer)
+    found = [i for i in issues if i.height]
+    if found:
+        table.issues = pl.concat([i.cast(ISSUE_SCHEMA) for i in found])
+    return table

@@ -14,8 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pipelines import paths
+from pipelines.redact import redact_fields
 
 OUTCOMES = ("success", "no_change", "failed", "locked")
+# Fields that carry free text (an error may quote a value of a file): redacted before writing.
+_FREE_TEXT = frozenset({"error", "message", "detail", "reason", "waiting", "changed"})
 
 
 def now() -> str:
@@ -31,6 +34,7 @@ def append(record: dict[str, Any]) -> None:
     """Append one line. O_APPEND keeps concurrent writers' lines whole (each is one write())."""
     path = paths.runs_log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    record = redact_fields(record, _FREE_TEXT)  # no ID ever reaches the log
     line = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:

@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 SNAPSHOT = "2020-01-31"
+TEST_KEY = "test-key"
 
 ENTITY_HEADER = ["entity_id", "entity_name", "government_level", "entity_classification"]
 ENTITY_ROWS = [
@@ -41,10 +42,12 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: s
 
 @pytest.fixture
 def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Outputs go to a tmp data dir; the salt is fixed so keys are reproducible in a test."""
+    """Outputs go to a tmp data dir; the pseudonym key is a fixed secret so keys are reproducible
+    in a test (the fixtures are not marked synthetic: the public default key would be refused)."""
     root = tmp_path / "data"
     monkeypatch.setenv("SERVIR_PM_DATA", str(root))
-    monkeypatch.setenv("SERVIR_PM_SALT", "test-salt")
+    monkeypatch.delenv("SERVIR_PM_SALT", raising=False)
+    monkeypatch.setenv("SERVIR_PM_KEY", TEST_KEY)
     return root
 
 
@@ -71,6 +74,8 @@ class Ingested:
 
 
 def assert_accounting(report) -> None:  # type: ignore[no-untyped-def]
+    """rows counted from the file's bytes (without the parser) = rows read = valid + quarantined."""
+    assert report.rows_counted is not None and report.rows_counted == report.rows_read, report
     assert report.rows_read == report.rows_valid + report.rows_quarantined, report
     assert sum(report.quarantined_by_reason.values()) == report.rows_quarantined
 

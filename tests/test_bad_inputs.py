@@ -10,6 +10,7 @@ rows_read == rows_valid + rows_quarantined per file and the quarantine CSV row c
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import random
 import re
@@ -23,6 +24,7 @@ from conftest import (
     ENTITY_ROWS,
     POSITION_HEADER,
     SNAPSHOT,
+    TEST_KEY,
     position,
     reason_of,
     run_ingest,
@@ -589,16 +591,20 @@ def test_names_and_raw_dni_never_reach_staging_or_quarantine(snap: Path, entitie
     assert all(re.fullmatch(r"[0-9a-f]{20}", k) for k in keys), keys
 
 
-def test_occupant_key_is_stable_per_salt(snap: Path, entities_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def hmac_key(secret: str, normalized_id: str) -> str:
+    """HMAC-SHA256 of the normalized ID, first 20 hex characters (pipelines.pseudonym)."""
+    return hmac.new(secret.encode(), normalized_id.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def test_occupant_key_is_stable_per_key(snap: Path, entities_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _write_people(snap)
     first = by_id(run_ingest(snap).staging["positions"], "P1")["occupant_key"]
     again = by_id(run_ingest(snap).staging["positions"], "P1")["occupant_key"]
     assert first == again
-    # salted SHA-256 of the ID, first 20 hex characters (pipelines.normalize.pseudonymize)
-    assert first == hashlib.sha256(f"test-salt|{DNI}".encode()).hexdigest()[:20]
-    monkeypatch.setenv("SERVIR_PM_SALT", "another-salt")
+    assert first == hmac_key(TEST_KEY, DNI)
+    monkeypatch.setenv("SERVIR_PM_KEY", "another-key")
     other = by_id(run_ingest(snap).staging["positions"], "P1")["occupant_key"]
-    assert re.fullmatch(r"[0-9a-f]{20}", other) and other != first
+    assert other == hmac_key("another-key", DNI) and other != first
 
 
 # --- a failed run leaves earlier outputs alone ---------------------------------------------

@@ -12,9 +12,10 @@ with
 
 positions as (select * from {{ ref('stg_registry__positions') }}),
 
+-- Final entity classification and government level: given, decided or inferred from the name.
 entities as (
     select snapshot, entity_id, government_level, entity_classification
-    from {{ ref('stg_registry__entities') }}
+    from {{ ref('int_entities_classified') }}
 ),
 
 word_map as (
