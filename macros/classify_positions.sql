@@ -332,12 +332,22 @@ select
     k.table5_category,
     k.decision_id as review_decision_id,
     k.inference_confidence,
-    k.needs_review,
+    -- A position whose group the entity alone decides (a state company, a university, a local
+    -- government: an entity-only classification_outcomes row) is not counted "to review": no
+    -- reading of its title could make it PM or CA.
+    k.needs_review and eo.rule_key is null as needs_review,
     k.source_file,
     k.source_row
 from positions_keyed as k
 inner join decided as d
     on d.position_key = k.position_key
+left join outcomes as eo
+    on eo.rule_key = d.rule_key
+    and d.rule_source = 'classification_outcomes'
+    and eo.match_entity_classification is not null
+    and eo.match_body_group is null
+    and eo.match_min_organizational_level is null
+    and eo.match_missing is null
 left join tpm_matches as tm
     on tm.position_key = k.position_key
 {% endmacro %}

@@ -326,8 +326,9 @@ def review(
 
         if apply is not None:
             done = apply_workbook(apply)
-            typer.echo(f"{done.added} new and {done.replaced} changed decision(s) saved in {DECISIONS_PATH} "
-                       f"({done.total} in all); they apply from the next `servir-pm refresh` or `build`.")
+            typer.echo(f"{done.added} new and {done.replaced} changed title decision(s) saved in {DECISIONS_PATH} "
+                       f"({done.total} in all), {done.entities_decided} entity decision(s); they apply from the "
+                       "next `servir-pm refresh` or `build`.")
             return
         chosen = snapshot or (marts.snapshots() or [None])[-1]
         if chosen is None:

@@ -1,4 +1,4 @@
-"""The analysts' review loop for titles the inference cannot settle (issue 11).
+"""The analysts' review loop for titles (issue 11) and entities (issue 12) inference cannot settle.
 
 `write_workbook` turns `mart_positions_to_review` (and `mart_entities_to_review` when it exists)
 into one XLSX with Spanish headers: one row per decision key (normalized title, normalized unit,
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines import marts, paths
+from pipelines import marts, paths, review_entities
 from pipelines.errors import ContractError
 
 REVIEW_SEEDS = paths.PROJECT_ROOT / "seeds" / "review"
@@ -26,7 +26,6 @@ VOCABULARY_PATH = REVIEW_SEEDS / "review_vocabulary.csv"
 DECISION_COLUMNS = ("decision_id", "title_key", "unit_key", "entity_classification", "reading",
                     "organizational_level", "body_type", "decided_by", "decided_on", "note")
 SHEET = "Puestos por revisar"
-ENTITY_SHEET = "Entidades por revisar"
 
 # Workbook column (Spanish header) <- mart column. The first three are the decision key.
 SHOWN = {
@@ -102,19 +101,12 @@ def write_workbook(out: Path, snapshot: str | None = None) -> tuple[Path, int, i
                                   {"validate": "list", "source": values, "ignore_blank": True})
         sheet.data_validation(1, first_answer + 1, last, first_answer + 1,
                               {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 6})
-        entities = _entities_to_review(snapshot)
-        if entities is not None:
-            entities.write_excel(workbook=workbook, worksheet=ENTITY_SHEET, autofit=True)
+        entities = review_entities.entity_frame(snapshot)
+        if entities is not None and entities.height:
+            review_entities.write_sheet(workbook, entities)
     finally:
         workbook.close()
     return out, frame.height, int(frame["puestos"].sum() or 0)
-
-
-def _entities_to_review(snapshot: str | None) -> pl.DataFrame | None:
-    try:
-        return marts.load("entities_to_review", snapshot)
-    except FileNotFoundError:
-        return None
 
 
 def _instructions(workbook) -> None:  # type: ignore[no-untyped-def]
@@ -139,6 +131,7 @@ class Applied:
     added: int
     replaced: int
     total: int
+    entities_decided: int = 0
 
 
 def read_decisions(path: Path) -> pl.DataFrame:
@@ -202,7 +195,8 @@ def _check(rows: pl.DataFrame, path: Path) -> None:
             "decision_tipo_organo of the list", path)
 
 
-def apply_workbook(path: Path, decisions_path: Path = DECISIONS_PATH) -> Applied:
+def apply_workbook(path: Path, decisions_path: Path = DECISIONS_PATH,
+                   entity_decisions_path: Path | None = review_entities.DECISIONS_PATH) -> Applied:
     """Merge the workbook's decisions into the decisions seed (a newer decision on a key replaces
     the older one; the same workbook applied twice changes nothing)."""
     new = read_decisions(Path(path)).select(DECISION_COLUMNS).cast(pl.Utf8)
@@ -215,5 +209,7 @@ def apply_workbook(path: Path, decisions_path: Path = DECISIONS_PATH) -> Applied
     merged = pl.concat([old.filter(~pl.col("decision_id").is_in(new["decision_id"].implode())), new],
                        how="vertical_relaxed")
     merged = merged.unique("decision_id", keep="last", maintain_order=True).sort("title_key", "decision_id")
-    merged.write_csv(decisions_path)
-    return Applied(added=new.height - replaced, replaced=replaced, total=merged.height)
+    if new.height:
+        merged.write_csv(decisions_path)
+    entities = review_entities.apply(Path(path), entity_decisions_path) if entity_decisions_path else (0, 0)
+    return Applied(added=new.height - replaced, replaced=replaced, total=merged.height, entities_decided=entities[0])
