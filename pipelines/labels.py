@@ -226,12 +226,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "sin clasificar y cuánto movió cada supuesto?",
         "Do the figures match what was published? Which rows were quarantined, which positions were left "
         "unclassified, and how much did each assumption move?"),
-    "recon_chart": ("Cifras calculadas frente a publicadas (diferencia relativa)",
-                    "Computed against published figures (relative difference)"),
+    "recon_chart_test": ("Cifras calculadas frente a publicadas (diferencia relativa)",
+                         "Computed against published figures (relative difference)"),
+    "recon_chart_comparison": ("Cifras publicadas 2016 frente a este corte (diferencia relativa)",
+                               "SERVIR's 2016 published figures against this snapshot (relative difference)"),
     "recon_axis": ("(calculado − publicado) / publicado", "(computed − published) / published"),
-    "recon_table": ("Conciliación con cifras publicadas", "Reconciliation with published figures"),
-    "recon_outside_note": ("{n} de {total} cifras fuera de la tolerancia (todas en el gráfico anterior).",
-                           "{n} of {total} figures outside the tolerance (all are in the chart above)."),
+    "recon_table_test": ("Conciliación con cifras publicadas", "Reconciliation with published figures"),
+    "recon_note_test": ("{n} de {total} cifras fuera de la tolerancia (todas en el gráfico anterior).",
+                        "{n} of {total} figures outside the tolerance (all are in the chart above)."),
+    "recon_table_comparison": ("Cifras publicadas 2016 frente a este corte",
+                               "SERVIR's 2016 published figures against this snapshot"),
+    "recon_note_comparison": (
+        "SERVIR publicó estas {total} cifras en 2016 para su propio relevamiento; este corte es de otra fecha "
+        "o cobertura. Las diferencias describen cuánto cambió o qué cubre cada fuente: no son errores ni una "
+        "prueba que el corte deba pasar.",
+        "SERVIR published these {total} figures in 2016 for its own survey; this snapshot has another date or "
+        "coverage. The differences describe what changed or what each source covers: they are not errors, nor "
+        "a test the snapshot must pass."),
+    "published_2016": ("Publicado (SERVIR 2016)", "Published (SERVIR 2016)"),
+    "computed_snapshot": ("Este corte", "This snapshot"),
+    "kpi_recon_compared": ("Cifras publicadas 2016 comparadas", "2016 published figures compared"),
     "source_findings_note": ("{n} de {total} identidades de la fuente no cuadran; se listan abajo.",
                              "{n} of {total} identities of the source do not add up; listed below."),
     "source_findings": ("Hallazgos en la fuente publicada (aritmética de SERVIR, 2016)",
