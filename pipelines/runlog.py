@@ -15,7 +15,8 @@ from typing import Any
 
 from pipelines import paths
 
-OUTCOMES = ("success", "no_change", "failed", "locked")
+# partial: published, but some snapshots were left out because their input failed (see `failures`).
+OUTCOMES = ("success", "partial", "no_change", "failed", "locked")
 
 
 def now() -> str:

@@ -57,7 +57,7 @@ def _runs(root: Path) -> list[dict]:
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("published") / "data"
     generate_sample(root / "raw" / A, scale=0.1, snapshot_date=A)
-    done = _cli(root, "refresh", timeout=600)
+    done = _cli(root, "refresh", "--min-age", "0", timeout=600)  # files generated a moment ago
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -108,15 +108,15 @@ def test_touched_but_identical_input_is_not_a_change(data: Path) -> None:
     positions = data / "raw" / A / "positions.csv"
     os.utime(positions, ns=(time.time_ns(), time.time_ns()))
     before = _outputs(data)
-    assert _cli(data, "refresh").returncode == 0
+    assert _cli(data, "refresh", "--min-age", "0").returncode == 0
     assert _outputs(data) == before
 
 
 def test_killed_refresh_keeps_last_good_outputs_and_the_next_run_completes(data: Path) -> None:
     before = _outputs(data)
     shutil.copytree(data / "raw" / A, data / "raw" / B)  # a new snapshot arrives
-    running = subprocess.Popen([CLI, "refresh"], env=_env(data), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+    running = subprocess.Popen([CLI, "refresh", "--min-age", "0"], env=_env(data), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         step = _wait_for_step(data, "build", running)
         # While it runs, a second refresh is refused at once with exit code 5 and changes nothing.
@@ -132,7 +132,7 @@ def test_killed_refresh_keeps_last_good_outputs_and_the_next_run_completes(data:
     status = json.loads(_cli(data, "status", "--json").stdout)
     assert status["last_build"]["outcome"] == "interrupted"  # started, never ended
 
-    rerun = _cli(data, "refresh", timeout=600)
+    rerun = _cli(data, "refresh", "--min-age", "0", timeout=600)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     after = _outputs(data)
     assert f"marts/{B}/mart_position_changes.parquet" in after and f"reports/{B}/index.html" in after
@@ -166,7 +166,7 @@ def test_bad_new_input_fails_publishes_nothing_and_calls_the_failure_command(dat
     (bad / "positions.csv").write_text("cargo,remuneracion\nDirector,100\n", encoding="utf-8")
     alert = data.parent / "alert.txt"
     hook = f'echo "$SERVIR_PM_EXIT_CODE|$SERVIR_PM_FAILED_STEP|$SERVIR_PM_RUN_ID" > {alert}'
-    done = _cli(data, "refresh", "--on-failure", hook)
+    done = _cli(data, "refresh", "--min-age", "0", "--on-failure", hook)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "Fix:" in done.stderr
     assert _outputs(data) == before
@@ -206,7 +206,7 @@ def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
     shutil.copytree(data / "raw" / A, data / "raw" / B)
     before = _outputs(data)
     with pytest.raises(BuildError):
-        refresh.refresh()
+        refresh.refresh(min_age_seconds=0)
     assert _outputs(data) == before
     failed = _runs(data)[-1]
     assert (failed["outcome"], failed["failed_step"], failed["exit_code"]) == ("failed", "build", 3)
