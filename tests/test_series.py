@@ -73,3 +73,25 @@ def test_banner_and_reconciliation_follow_the_series_metadata(built: Path) -> No
     for snapshot, is_test in ((S1, True), (R, False)):
         recon = marts.load("reconciliation", snapshot)
         assert set(recon["is_reconciliation_test"]) == {is_test}, snapshot
+
+
+def _text(page: Path) -> str:
+    import html
+    import re
+
+    body = re.sub(r"<(script|style).*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_page_05_compares_a_real_snapshot_with_2016_and_tests_the_sample(built: Path, tmp_path: Path) -> None:
+    from pipelines import labels
+
+    pages = {}
+    for snapshot in (R, S1):
+        rendered = report.render(snapshot, "es", out_dir=tmp_path / snapshot, only=["05_conciliacion_y_calidad"])
+        pages[snapshot] = _text(rendered[0].html_path)
+    banner = labels.text("synthetic_banner", "es")
+    comparison, test = labels.text("recon_table_comparison", "es"), labels.text("kpi_recon_ok", "es")
+    assert comparison == "Cifras publicadas 2016 frente a este corte"
+    assert comparison in pages[R] and test not in pages[R] and banner not in pages[R]
+    assert test in pages[S1] and comparison not in pages[S1] and banner in pages[S1]
