@@ -303,8 +303,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "changed occupant."),
     "evo_compared": ("Se compara el corte {snapshot} con el corte anterior, {previous}.",
                      "Snapshot {snapshot} is compared with the previous one, {previous}."),
-    "evo_first": ("Este es el primer corte disponible, así que no hay un corte anterior con el cual compararlo.",
-                  "This is the first snapshot available, so there is no previous snapshot to compare it with."),
+    "evo_first": ("Este es el primer corte de su serie, así que no hay un corte anterior con el cual compararlo.",
+                  "This is the first snapshot of its series, so there is no previous snapshot to compare it with."),
+    "evo_series": ("Serie: {series}. Un corte sólo se compara con el anterior de su misma serie (nunca una "
+                   "muestra sintética con un corte real).",
+                   "Series: {series}. A snapshot is only compared with the previous one of the same series (never "
+                   "a synthetic sample with a real snapshot)."),
     "evo_change_hint": ("{change} frente a {previous}", "{change} vs {previous}"),
     "evo_points": ("{change} p. p.", "{change} pts"),
     "change": ("Cambio", "Change"),

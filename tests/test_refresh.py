@@ -270,6 +270,8 @@ def test_a_removed_raw_folder_is_withdrawn_and_the_sample_stays_deleted(
     for kind in ("staging", "quarantine", "marts", "reports"):
         assert not (data / kind / A).exists(), kind
         assert (data / kind / REAL).is_dir(), kind
+    staged_series = json.loads((data / "staging" / REAL / "series.json").read_text(encoding="utf-8"))
+    assert (staged_series["series"], staged_series["origin"]) == ("gobpe-directorio", "real")  # ingestion copied it
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as warehouse:
         in_warehouse = warehouse.sql("select distinct snapshot from int_positions_classified").fetchall()
     assert in_warehouse == [(REAL,)]

@@ -95,3 +95,13 @@ def test_page_05_compares_a_real_snapshot_with_2016_and_tests_the_sample(built: 
     assert comparison == "Cifras publicadas 2016 frente a este corte"
     assert comparison in pages[R] and test not in pages[R] and banner not in pages[R]
     assert test in pages[S1] and comparison not in pages[S1] and banner in pages[S1]
+
+
+def test_page_06_of_a_real_snapshot_has_no_sample_history(built: Path, tmp_path: Path) -> None:
+    from pipelines import labels
+
+    rendered = report.render(R, "es", out_dir=tmp_path / R, only=["06_evolucion"])
+    page = _text(rendered[0].html_path)
+    assert labels.text("evo_first", "es") in page
+    assert labels.text("evo_series", "es", series="gobpe-directorio") in page
+    assert S1 not in page and S2 not in page  # the sample's snapshots are not on its trend
