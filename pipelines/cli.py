@@ -108,9 +108,9 @@ def sample(
 ) -> None:
     """Generate the synthetic sample: real entities, synthetic positions calibrated to SERVIR 2016.
 
-    Without --out or --date: both sample snapshots (2016-05-31 and its evolution, 2016-11-30) in
-    data/raw, keeping any already there. Nothing else ever generates the sample, except `make run`
-    on a fresh checkout.
+    With no option: both sample snapshots (2016-05-31 and its evolution, 2016-11-30) in data/raw,
+    keeping any already there. With --out, --date, --seed or --scale: that one snapshot. Nothing
+    else ever generates the sample, except `make run` on a fresh checkout.
     """
 
     def action() -> None:
