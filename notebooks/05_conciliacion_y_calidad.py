@@ -178,4 +178,4 @@ page.table(moves, {"assumption": t("assumption"), "from": t("from_state"), "to":
 page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assumption"]))
 
 # %%
-page.footer(caveats=[t("quality_notes")] + ([] if described else [t("descriptions_en_note")]))
+page.footer(caveats=[t(f"quality_notes_{mode}")] + ([] if described else [t("descriptions_en_note")]))

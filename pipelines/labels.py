@@ -287,11 +287,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "moves": ("Cambios (sin supuesto → con supuesto)", "Moves (without → with assumption)"),
     "from_state": ("Sin el supuesto", "Without the assumption"),
     "to_state": ("Con el supuesto", "With the assumption"),
-    "quality_notes": (
+    "quality_notes_test": (
         "Las cifras publicadas son las de SERVIR (2016); con la muestra sintética sólo los marginales de "
         "entrada están calibrados, por lo que las cifras derivadas pueden diferir.",
         "Published figures are SERVIR's (2016); with the synthetic sample only the input marginals are "
         "calibrated, so derived figures may differ."),
+    "quality_notes_comparison": (
+        "Las cifras publicadas son las de SERVIR (2016), de su propio relevamiento de 188 entidades; este "
+        "corte tiene otra fecha y cobertura, así que se muestran como referencia, no como una prueba.",
+        "Published figures are SERVIR's (2016), from its own survey of 188 entities; this snapshot has another "
+        "date and coverage, so they are shown as a reference, not as a test."),
     # 06 evolución entre cortes
     "evo_title": ("Evolución entre cortes", "Change between snapshots"),
     "evo_intro": (

@@ -95,6 +95,8 @@ def test_page_05_compares_a_real_snapshot_with_2016_and_tests_the_sample(built: 
     assert comparison == "Cifras publicadas 2016 frente a este corte"
     assert comparison in pages[R] and test not in pages[R] and banner not in pages[R]
     assert test in pages[S1] and comparison not in pages[S1] and banner in pages[S1]
+    assert labels.text("quality_notes_comparison", "es") in pages[R]
+    assert labels.text("quality_notes_test", "es") in pages[S1]
 
 
 def test_page_06_of_a_real_snapshot_has_no_sample_history(built: Path, tmp_path: Path) -> None:
