@@ -16,6 +16,7 @@ app = typer.Typer(help="SERVIR public-manager analytics: ingest, validate, build
                   add_completion=False, pretty_exceptions_enable=False)
 
 _DEBUG = {"on": False}
+SAMPLE_SEED = 20160531  # the sample's default seed (pipelines.sample.generate_sample)
 SnapshotArg = Annotated[Path | None, typer.Argument(
     help="Snapshot folder, e.g. data/raw/2025-03-31.", show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Excel sheet name (default: the first sheet).")]
@@ -101,7 +102,7 @@ def validate(
 @app.command()
 def sample(
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: data/raw/2016-05-31).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, byte-identical files.")] = 20160531,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, byte-identical files.")] = SAMPLE_SEED,
     scale: Annotated[float, typer.Option("--scale", help="Multiply positions (127 ≈ 1.4 million rows).")] = 1.0,
     snapshot_date: Annotated[str | None, typer.Option(
         "--date", help="Snapshot date written in the files (generates that one snapshot only).")] = None,
@@ -117,7 +118,7 @@ def sample(
         from pipelines.console import progress
         from pipelines.sample import generate_sample
 
-        if out is None and snapshot_date is None and seed == 20160531 and scale == 1.0:
+        if out is None and snapshot_date is None and seed == SAMPLE_SEED and scale == 1.0:
             from pipelines.bootstrap import generate_sample_snapshots
 
             written = generate_sample_snapshots(paths.raw_dir(), announce=typer.echo)
@@ -207,7 +208,7 @@ def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None, lang: LangOpt 
     age (--min-age 0: you just put them there). It never re-creates a sample you deleted.
     """
     if snapshot_dir is None:
-        _guard("preparing data/raw", _prepare_fresh_checkout)
+        _guard("preparing data/raw", _prepare_fresh_checkout, locked=True)
         _refresh_command(force=False, lang=lang, min_age=min_age, on_failure=None)
         return
 
