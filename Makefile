@@ -19,8 +19,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (servir-pm)" >/dev/null
 	@touch $(STAMP)
 
+# --min-age 0: the first run publishes files generated a moment ago (the scheduled refresh waits
+# 120 s by default for files still being copied in).
 run: $(STAMP)
-	$(BIN)/servir-pm run $(SNAPSHOT)
+	$(BIN)/servir-pm run --min-age 0 $(SNAPSHOT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

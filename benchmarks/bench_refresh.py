@@ -23,8 +23,9 @@ _WRAPPER = ("import json, resource, subprocess, sys, time\n"
 
 def _refresh(env: dict[str, str]) -> dict:
     cli = str(Path(sys.executable).with_name("servir-pm"))
-    out = subprocess.run([sys.executable, "-c", _WRAPPER, cli, "refresh"], env=env, capture_output=True,
-                         text=True, check=True)
+    # --min-age 0: the benchmark's snapshots are generated a moment before each run.
+    out = subprocess.run([sys.executable, "-c", _WRAPPER, cli, "refresh", "--min-age", "0"], env=env,
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 

@@ -49,3 +49,33 @@
         {{ return(value | as_bool) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{% macro staged_series_metadata() %}
+    {#- The series.json ingestion copies beside each snapshot's Parquet (pipelines.series): one row
+        per file, its snapshot taken from the folder name. When no snapshot carries one (hand-made
+        staging), an empty relation with the same columns: every snapshot then gets the defaults. -#}
+    {%- set pattern = var('staging_root') ~ '/' ~ var('snapshot') ~ '/series.json' -%}
+    {%- set found = 0 -%}
+    {%- if execute -%}
+        {%- set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if found > 0 %}
+    select
+        regexp_extract(replace(filename, '\', '/'), '([^/]+)/[^/]+$', 1) as snapshot,
+        series,
+        origin,
+        source,
+        description
+    from read_json('{{ pattern }}', filename = true, format = 'auto',
+                   columns = {series: 'varchar', origin: 'varchar', source: 'varchar', description: 'varchar'})
+    {%- else %}
+    select
+        null::varchar as snapshot,
+        null::varchar as series,
+        null::varchar as origin,
+        null::varchar as source,
+        null::varchar as description
+    where false
+    {%- endif %}
+{% endmacro %}

@@ -66,6 +66,8 @@ if first:
     page.note(t("evo_first"), kind="info")
 elif previous:
     page.note(t("evo_compared", snapshot=page.snapshot, previous=previous), kind="info")
+if now is not None and now.get("series"):  # history marts built before series existed have none
+    page.note(t("evo_series", series=now["series"]), kind="info")
 
 # %%
 if now is not None:

@@ -9,14 +9,16 @@ import typer
 
 from pipelines import paths
 from pipelines.errors import PipelineError
+from pipelines.refresh import DEFAULT_MIN_AGE_SECONDS
 
 app = typer.Typer(help="SERVIR public-manager analytics: ingest, validate, build and report on the "
                        "entity and management-position registries.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
 
 _DEBUG = {"on": False}
+SAMPLE_SEED = 20160531  # the sample's default seed (pipelines.sample.generate_sample)
 SnapshotArg = Annotated[Path | None, typer.Argument(
-    help="Snapshot folder, e.g. data/raw/2025-03-31 (default: the embedded sample).", show_default=False)]
+    help="Snapshot folder, e.g. data/raw/2025-03-31.", show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Excel sheet name (default: the first sheet).")]
 
 
@@ -42,23 +44,13 @@ def _guard(step: str, action, locked: bool = False):  # type: ignore[no-untyped-
         return action()
     except PipelineError as error:
         exit_with(error)
-    except Exception as error:
+    except (SystemExit, KeyboardInterrupt, GeneratorExit):
+        raise
+    except BaseException as error:  # a Rust panic in a reader (pyo3 PanicException) is a BaseException
         if _DEBUG["on"]:
             raise
         print_unexpected(error, step)
         raise typer.Exit(1) from None
-
-
-def _default_snapshot() -> Path:
-    """The embedded sample, generated on first use (deterministic, offline, ~1 s)."""
-    folder = paths.raw_dir(paths.SAMPLE_SNAPSHOT)
-    if not (folder / "positions.csv").exists():
-        from pipelines.console import progress
-        from pipelines.sample import generate_sample
-
-        with progress(f"Generating the embedded sample in {folder}"):
-            generate_sample(folder, snapshot_date=paths.SAMPLE_SNAPSHOT)
-    return folder
 
 
 def _ingest(snapshot_dir: Path, sheet: str | None):  # type: ignore[no-untyped-def]
@@ -121,20 +113,33 @@ def validate(
 @app.command()
 def sample(
     out: Annotated[Path | None, typer.Option("--out", help="Output folder (default: data/raw/2016-05-31).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, byte-identical files.")] = 20160531,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, byte-identical files.")] = SAMPLE_SEED,
     scale: Annotated[float, typer.Option("--scale", help="Multiply positions (127 ≈ 1.4 million rows).")] = 1.0,
-    snapshot_date: Annotated[str, typer.Option("--date", help="Snapshot date written in the files.")] =
-        paths.SAMPLE_SNAPSHOT,
+    snapshot_date: Annotated[str | None, typer.Option(
+        "--date", help="Snapshot date written in the files (generates that one snapshot only).")] = None,
 ) -> None:
-    """Generate the synthetic sample: real entities, synthetic positions calibrated to SERVIR 2016."""
+    """Generate the synthetic sample: real entities, synthetic positions calibrated to SERVIR 2016.
+
+    With no option: both sample snapshots (2016-05-31 and its evolution, 2016-11-30) in data/raw,
+    keeping any already there. With --out, --date, --seed or --scale: that one snapshot. Nothing
+    else ever generates the sample, except `make run` on a fresh checkout.
+    """
 
     def action() -> None:
         from pipelines.console import progress
         from pipelines.sample import generate_sample
 
-        target = out or paths.raw_dir(snapshot_date)
+        if out is None and snapshot_date is None and seed == SAMPLE_SEED and scale == 1.0:
+            from pipelines.bootstrap import generate_sample_snapshots
+
+            written = generate_sample_snapshots(paths.raw_dir(), announce=typer.echo)
+            typer.echo(f"Sample in {paths.raw_dir()}: " + (", ".join(p.name for p in written) + " written"
+                                                           if written else "both snapshots already there"))
+            return
+        date = snapshot_date or paths.SAMPLE_SNAPSHOT
+        target = out or paths.raw_dir(date)
         with progress(f"Generating sample (seed {seed}, scale {scale:g}) in {target}"):
-            summary = generate_sample(target, seed=seed, scale=scale, snapshot_date=snapshot_date)
+            summary = generate_sample(target, seed=seed, scale=scale, snapshot_date=date)
         typer.echo(f"Wrote {summary}")
 
     _guard("generating the sample", action)
@@ -142,9 +147,19 @@ def sample(
 
 @app.command()
 def ingest(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
-    """Ingest one snapshot into data/staging/<snapshot>/ (+ quarantine and manifest)."""
-    target = snapshot_dir or _default_snapshot()
-    _guard("ingesting", lambda: _ingest(target, sheet), locked=True)
+    """Ingest one snapshot folder into data/staging/<snapshot>/ (+ quarantine and manifest)."""
+
+    def action() -> None:
+        if snapshot_dir is None:
+            from pipelines.errors import ContractError
+
+            raise ContractError("no snapshot folder given",
+                                "name the folder to ingest, e.g. `servir-pm ingest data/raw/2025-03-31` "
+                                "(`servir-pm sample` generates the synthetic sample; `servir-pm refresh` "
+                                "ingests every changed folder of data/raw)", paths.raw_dir())
+        _ingest(snapshot_dir, sheet)
+
+    _guard("ingesting", action, locked=True)
 
 
 def _build(snapshot: str | None):  # type: ignore[no-untyped-def]
@@ -188,16 +203,24 @@ def report(snapshot: Annotated[str, typer.Argument(help="Snapshot name, e.g. 201
     _guard("rendering reports", lambda: _report(snapshot, lang), locked=True)
 
 
+MinAgeOpt = Annotated[float, typer.Option(
+    "--min-age", help="Leave for the next run any snapshot with a file modified less than this many "
+    "seconds ago (still being copied in).")]
+
+
 @app.command()
-def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None, lang: LangOpt = "es") -> None:
+def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None, lang: LangOpt = "es",
+        min_age: MinAgeOpt = 0.0) -> None:
     """Ingest a snapshot, build its marts and render its reports.
 
-    Without a folder: make sure the embedded sample (two snapshots) is in data/raw, then refresh,
-    exactly as the scheduled job does; a second run with nothing new returns at once.
+    Without a folder (what `make run` does): on a fresh checkout (nothing published, no snapshot in
+    data/raw) generate the synthetic sample's two snapshots and install the embedded real ones, then
+    refresh every folder of data/raw as the scheduled job does, but without waiting for files to
+    age (--min-age 0: you just put them there). It never re-creates a sample you deleted.
     """
     if snapshot_dir is None:
-        _guard("generating the sample", _ensure_sample)
-        _refresh_command(force=False, lang=lang, min_age=0.0, on_failure=None)
+        _guard("preparing data/raw", _prepare_fresh_checkout, locked=True)
+        _refresh_command(force=False, lang=lang, min_age=min_age, on_failure=None)
         return
 
     def manual() -> None:
@@ -208,22 +231,11 @@ def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None, lang: LangOpt 
     _guard("running", manual, locked=True)
 
 
-def _ensure_sample() -> None:
-    """Both sample snapshots in data/raw (deterministic, offline, ~1 s each); existing ones are kept."""
-    from pipelines.console import progress
+def _prepare_fresh_checkout() -> None:
+    """First `make run` only: the sample and the embedded real snapshots into data/raw."""
+    from pipelines.bootstrap import prepare_fresh_checkout
 
-    first = paths.raw_dir(paths.SAMPLE_SNAPSHOT)
-    if not (first / "positions.csv").exists():
-        from pipelines.sample import generate_sample
-
-        with progress(f"Generating the embedded sample in {first}"):
-            generate_sample(first, snapshot_date=paths.SAMPLE_SNAPSHOT)
-    later = paths.raw_dir(paths.SAMPLE_NEXT_SNAPSHOT)
-    if not (later / "positions.csv").exists():
-        from pipelines.sample import evolve_snapshot
-
-        with progress(f"Evolving it into a later snapshot in {later}"):
-            evolve_snapshot(first, later, snapshot_date=paths.SAMPLE_NEXT_SNAPSHOT)
+    prepare_fresh_checkout(announce=typer.echo)
 
 
 OnFailureOpt = Annotated[str | None, typer.Option(
@@ -235,13 +247,14 @@ OnFailureOpt = Annotated[str | None, typer.Option(
 def refresh(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every snapshot even if nothing changed.")] = False,
     lang: LangOpt = "es",
-    min_age: Annotated[float, typer.Option(
-        "--min-age", help="Leave for the next run any snapshot with a file modified less than this many "
-        "seconds ago (still being copied in).")] = 0.0,
+    min_age: MinAgeOpt = DEFAULT_MIN_AGE_SECONDS,
     on_failure: OnFailureOpt = None,
 ) -> None:
-    """Pick up new or changed snapshots in data/raw, rebuild and publish them atomically.
+    """Pick up new, changed and removed snapshots in data/raw, rebuild and publish them atomically.
 
+    A snapshot with a file younger than --min-age (default 120 s), or changed while it was read,
+    waits for the next run. A snapshot whose raw folder was removed is withdrawn. A snapshot whose
+    file cannot be used is reported (exit 2) and the others are still published.
     Exit codes: 0 published or nothing changed; 2 bad input; 3 build or a dbt test failed;
     4 report rendering failed; 5 another run holds the lock; 1 unexpected.
     """
@@ -268,8 +281,18 @@ def _refresh_command(force: bool, lang: str, min_age: float, on_failure: str | N
             return
         for name, why in result.plan.changed.items():
             typer.echo(f"Rebuilt {name}: {why}")
-        typer.echo(f"Published {', '.join(result.plan.affected)} in {result.seconds:.1f} s "
+        for name, why in result.plan.withdrawn.items():
+            typer.echo(f"Withdrawn {name}: {why} (its staging, marts, reports and warehouse rows removed)")
+        typer.echo(f"Published {', '.join(result.plan.affected) or 'no snapshot'} in {result.seconds:.1f} s "
                    f"(run {result.run_id}); reports in {paths.reports_dir()}")
+        for failure in result.failures[1:]:
+            from pipelines.console import print_error
+
+            print_error(failure.error)
+        if result.failures:
+            typer.echo(f"Not published: {', '.join(f.snapshot for f in result.failures)} (see below); "
+                       "the other snapshots were.", err=True)
+            raise result.failures[0].error  # exit code 2 and the --on-failure hook, as any failure
 
     try:
         _guard("refreshing", action)
@@ -293,7 +316,7 @@ def _run_failure_hook(command: str, exit_code: int) -> None:
     from pipelines.redact import redact
     from pipelines.salt import KEY_ENV, LEGACY_KEY_ENV
 
-    last = next((r for r in reversed(runlog.runs()) if r.get("outcome") == "failed"), {})
+    last = next((r for r in reversed(runlog.runs()) if r.get("outcome") in ("failed", "partial")), {})
     env = {**os.environ, "SERVIR_PM_EXIT_CODE": str(exit_code), "SERVIR_PM_RUN_ID": str(last.get("run_id", "")),
            "SERVIR_PM_FAILED_STEP": str(last.get("failed_step", "")),
            "SERVIR_PM_ERROR": redact(str(last.get("error", "")).splitlines()[0]) if last.get("error") else "",

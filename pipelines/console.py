@@ -138,9 +138,11 @@ def exit_with(error: PipelineError) -> None:
 def status_report(report: dict) -> None:
     """`servir-pm status`: one row per snapshot, then the last run and any run in progress."""
     table = Table(title="Snapshots")
-    for name in ("snapshot", "published", "inputs (SHA-256)", "positions", "raw folder now", "last attempt"):
+    for name in ("snapshot", "series", "published", "inputs (SHA-256)", "positions", "raw folder now",
+                 "last attempt"):
         table.add_column(name)
     for row in report["snapshots"]:
+        series = f"{row.get('series') or '-'}\n{row.get('origin') or ''}".strip()
         inputs = "\n".join(f"{f} {h}" for f, h in row["inputs"].items()) or "-"
         valid, quarantined = row["positions_valid"], row["positions_quarantined"]
         positions = f"{valid:,} valid\n{quarantined:,} quarantined" if valid is not None else "-"
@@ -149,8 +151,9 @@ def status_report(report: dict) -> None:
             attempt += f"\n{row['last_attempt_at']}"
         if row["last_failed_step"]:
             attempt += f"\nstep: {row['last_failed_step']}\n{redact((row['last_error'] or '').splitlines()[0][:120])}"
-        table.add_row(row["snapshot"], row["published_at"] or "not published", inputs, positions, row["raw_now"],
-                      attempt)
+        published = row["published_at"] or ("withdrawn " + (row.get("withdrawn_at") or "")
+                                             if row.get("state") == "withdrawn" else "not published")
+        table.add_row(row["snapshot"], series, published, inputs, positions, row["raw_now"], attempt)
     console.print(table)
     for label, last in (("Last run", report["last_run"]), ("Last rebuild", report["last_build"])):
         if not last or (label == "Last rebuild" and last is report["last_run"]):

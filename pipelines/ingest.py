@@ -27,7 +27,7 @@ from pipelines.readers import read_table
 from pipelines.redact import redact_any, redact_expr
 from pipelines.row_issues import ISSUE_CODE, ISSUE_TEXT, attach_issues
 from pipelines.salt import require_secret_key
-from pipelines.series import read_series
+from pipelines.series import read_series, write_series
 
 # Quarantine files show the row as it came; a cell this long is cut so the file stays usable.
 _QUARANTINE_CELL_CHARS = 1_000
@@ -279,6 +279,7 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
                                   "give a folder like data/raw/2016-05-31 holding entities.* and positions.*",
                                   snapshot_dir)
     snapshot = paths.snapshot_name(snapshot_dir)
+    series = read_series(snapshot_dir)  # a bad series.json stops here, before any work
     files = discover_files(snapshot_dir)
     for path in unsupported_table_files(snapshot_dir):
         read_table(path, "positions")  # raises the format's own message (.xls: how to convert)
@@ -333,6 +334,7 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
     timings["write"] = time.perf_counter() - t0
     manifest_body = manifest.build_manifest(snapshot, snapshot_dir, [asdict(r) for r in reports], timings, started)
     (staging_tmp / "manifest.json").write_text(json.dumps(manifest_body, indent=2, ensure_ascii=False))
+    write_series(staging_tmp, series)  # always written (defaults filled in): dbt reads the series from it
     _swap_in(staging_tmp, staging_final)
     _swap_in(quarantine_tmp, quarantine_final)
     return SnapshotResult(snapshot, reports, timings, staging_final, quarantine_final,

@@ -230,12 +230,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "sin clasificar y cuánto movió cada supuesto?",
         "Do the figures match what was published? Which rows were quarantined, which positions were left "
         "unclassified, and how much did each assumption move?"),
-    "recon_chart": ("Cifras calculadas frente a publicadas (diferencia relativa)",
-                    "Computed against published figures (relative difference)"),
+    "recon_chart_test": ("Cifras calculadas frente a publicadas (diferencia relativa)",
+                         "Computed against published figures (relative difference)"),
+    "recon_chart_comparison": ("Cifras publicadas 2016 frente a este corte (diferencia relativa)",
+                               "SERVIR's 2016 published figures against this snapshot (relative difference)"),
     "recon_axis": ("(calculado − publicado) / publicado", "(computed − published) / published"),
-    "recon_table": ("Conciliación con cifras publicadas", "Reconciliation with published figures"),
-    "recon_outside_note": ("{n} de {total} cifras fuera de la tolerancia (todas en el gráfico anterior).",
-                           "{n} of {total} figures outside the tolerance (all are in the chart above)."),
+    "recon_table_test": ("Conciliación con cifras publicadas", "Reconciliation with published figures"),
+    "recon_note_test": ("{n} de {total} cifras fuera de la tolerancia (todas en el gráfico anterior).",
+                        "{n} of {total} figures outside the tolerance (all are in the chart above)."),
+    "recon_table_comparison": ("Cifras publicadas 2016 frente a este corte",
+                               "SERVIR's 2016 published figures against this snapshot"),
+    "recon_note_comparison": (
+        "SERVIR publicó estas {total} cifras en 2016 para su propio relevamiento; este corte es de otra fecha "
+        "o cobertura. Las diferencias describen cuánto cambió o qué cubre cada fuente: no son errores ni una "
+        "prueba que el corte deba pasar.",
+        "SERVIR published these {total} figures in 2016 for its own survey; this snapshot has another date or "
+        "coverage. The differences describe what changed or what each source covers: they are not errors, nor "
+        "a test the snapshot must pass."),
+    "published_2016": ("Publicado (SERVIR 2016)", "Published (SERVIR 2016)"),
+    "computed_snapshot": ("Este corte", "This snapshot"),
+    "kpi_recon_compared": ("Cifras publicadas 2016 comparadas", "2016 published figures compared"),
     "source_findings_note": ("{n} de {total} identidades de la fuente no cuadran; se listan abajo.",
                              "{n} of {total} identities of the source do not add up; listed below."),
     "source_findings": ("Hallazgos en la fuente publicada (aritmética de SERVIR, 2016)",
@@ -277,11 +291,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "moves": ("Cambios (sin supuesto → con supuesto)", "Moves (without → with assumption)"),
     "from_state": ("Sin el supuesto", "Without the assumption"),
     "to_state": ("Con el supuesto", "With the assumption"),
-    "quality_notes": (
+    "quality_notes_test": (
         "Las cifras publicadas son las de SERVIR (2016); con la muestra sintética sólo los marginales de "
         "entrada están calibrados, por lo que las cifras derivadas pueden diferir.",
         "Published figures are SERVIR's (2016); with the synthetic sample only the input marginals are "
         "calibrated, so derived figures may differ."),
+    "quality_notes_comparison": (
+        "Las cifras publicadas son las de SERVIR (2016), de su propio relevamiento de 188 entidades; este "
+        "corte tiene otra fecha y cobertura, así que se muestran como referencia, no como una prueba.",
+        "Published figures are SERVIR's (2016), from its own survey of 188 entities; this snapshot has another "
+        "date and coverage, so they are shown as a reference, not as a test."),
     # 06 evolución entre cortes
     "evo_title": ("Evolución entre cortes", "Change between snapshots"),
     "evo_intro": (
@@ -293,8 +312,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "changed occupant."),
     "evo_compared": ("Se compara el corte {snapshot} con el corte anterior, {previous}.",
                      "Snapshot {snapshot} is compared with the previous one, {previous}."),
-    "evo_first": ("Este es el primer corte disponible, así que no hay un corte anterior con el cual compararlo.",
-                  "This is the first snapshot available, so there is no previous snapshot to compare it with."),
+    "evo_first": ("Este es el primer corte de su serie, así que no hay un corte anterior con el cual compararlo.",
+                  "This is the first snapshot of its series, so there is no previous snapshot to compare it with."),
+    "evo_series": ("Serie: {series}. Un corte sólo se compara con el anterior de su misma serie (nunca una "
+                   "muestra sintética con un corte real).",
+                   "Series: {series}. A snapshot is only compared with the previous one of the same series (never "
+                   "a synthetic sample with a real snapshot)."),
     "evo_change_hint": ("{change} frente a {previous}", "{change} vs {previous}"),
     "evo_points": ("{change} p. p.", "{change} pts"),
     "change": ("Cambio", "Change"),

@@ -8,6 +8,7 @@ import polars as pl
 
 from pipelines import paths
 from pipelines.export import MART_PREFIX
+from pipelines.series import read_series
 
 
 def _mart_file(name: str) -> str:
@@ -43,17 +44,29 @@ def load(name: str, snapshot: str | None = None) -> pl.DataFrame:
     return pl.read_parquet(path(name, snapshot))
 
 
-def load_history(name: str, upto: str | None = None) -> pl.DataFrame:
-    """Mart `name` from every snapshot up to `upto` (inclusive; all if None), oldest first.
+def series_of(snapshot: str) -> str:
+    """The series a published snapshot belongs to (its staged series.json; pipelines.series)."""
+    return read_series(paths.staging_dir(snapshot)).series
+
+
+def load_history(name: str, upto: str | None = None, series: str | None = None) -> pl.DataFrame:
+    """Mart `name` from every snapshot of one series up to `upto` (inclusive; all if None), oldest first.
 
     Each snapshot folder holds its own rows of a history mart (changes *into* that snapshot), so
     a trend is the concatenation of the folders. A report for an older snapshot passes `upto`
-    so it does not change when later snapshots arrive.
+    so it does not change when later snapshots arrive. Only snapshots of one series are joined
+    (`series`, default: the series of `upto`, or of the latest snapshot): a real extract and the
+    synthetic sample never share a trend.
     """
     chosen = snapshots()
+    if upto is not None and upto not in chosen:
+        raise FileNotFoundError(f"no marts for snapshot {upto!r} under {paths.marts_dir()}")
+    if chosen:
+        wanted = series or series_of(upto or chosen[-1])
+        chosen = [s for s in chosen if series_of(s) == wanted]
     if upto is not None:
         if upto not in chosen:
-            raise FileNotFoundError(f"no marts for snapshot {upto!r} under {paths.marts_dir()}")
+            raise FileNotFoundError(f"snapshot {upto!r} is not of series {series!r}")
         chosen = chosen[: chosen.index(upto) + 1]
     frames = [pl.read_parquet(path(name, s)) for s in chosen]
     if not frames:

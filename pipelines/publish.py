@@ -7,6 +7,8 @@ A refresh builds everything under data/.work/refresh-<run>/. Publishing then:
    within one file system is a rename, so each target switches whole; outputs on another file
    system are first copied next to their target, before the commit point);
 3. writes data/published.json, then deletes the journal and the old versions.
+A withdrawn snapshot's folders (`removals`) leave in the same step: after the commit point each is
+renamed aside like a replaced folder, and deleted with the old versions.
 Killed before step 1: nothing published changed, the next run starts over. Killed after it: the
 next run finds the journal and finishes the moves (`recover`), so outputs never stay mixed.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +45,12 @@ def read_state() -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def commit(moves: list[tuple[Path, Path]], state: dict[str, Any]) -> None:
-    """Make `moves` (built -> published) and `state` the published outputs, as one step."""
+def commit(moves: list[tuple[Path, Path]], state: dict[str, Any], removals: Sequence[Path] = ()) -> None:
+    """Make `moves` (built -> published), the removal of `removals` (published folders that
+    leave) and `state` the published outputs, as one step."""
     moves = [(_beside(src, dst), dst) for src, dst in moves if src.exists()]
-    journal = {"moves": [[str(src), str(dst)] for src, dst in moves], "state": state}
+    journal = {"moves": [[str(src), str(dst)] for src, dst in moves], "state": state,
+               "removals": [str(path) for path in removals]}
     _write_atomic(paths.work_dir() / JOURNAL, json.dumps(journal, indent=1, ensure_ascii=False))
     _roll_forward(journal)
 
@@ -93,7 +98,12 @@ def _roll_forward(journal: dict[str, Any]) -> None:
             shutil.rmtree(old, ignore_errors=True)
             os.replace(dst, old)
         os.replace(src, dst)  # a file (the warehouse) replaces its old version in one rename
+    removals = [Path(name) for name in journal.get("removals", [])]
+    for gone in removals:
+        if gone.exists() or gone.is_symlink():
+            shutil.rmtree(_old(gone), ignore_errors=True)
+            os.replace(gone, _old(gone))
     _write_atomic(paths.published_state_path(), json.dumps(journal["state"], indent=1, ensure_ascii=False))
     (paths.work_dir() / JOURNAL).unlink(missing_ok=True)
-    for _, dst_name in journal["moves"]:
-        shutil.rmtree(_old(Path(dst_name)), ignore_errors=True)
+    for dst in [Path(dst_name) for _, dst_name in journal["moves"]] + removals:
+        shutil.rmtree(_old(dst), ignore_errors=True)

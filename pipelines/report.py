@@ -128,9 +128,15 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
 
 
 def is_synthetic(snapshot: str) -> bool:
-    """True when the snapshot's positions carry the sample generator's `data_origin` label."""
+    """True when the snapshot's series metadata says origin synthetic (the series.json ingestion
+    stages beside its Parquet; pipelines.series). Staging made before series metadata existed:
+    when its positions carry the sample generator's `data_origin` label."""
     import polars as pl
 
+    from pipelines.series import SERIES_FILE, read_series
+
+    if (paths.staging_dir(snapshot) / SERIES_FILE).is_file():
+        return read_series(paths.staging_dir(snapshot)).is_synthetic
     staged = paths.staging_dir(snapshot) / "positions.parquet"
     if not staged.exists():
         return False

@@ -16,9 +16,10 @@ from typing import Any
 from pipelines import paths
 from pipelines.redact import redact_fields
 
-OUTCOMES = ("success", "no_change", "failed", "locked")
+# partial: published, but some snapshots were left out because their input failed (see `failures`).
+OUTCOMES = ("success", "partial", "no_change", "failed", "locked")
 # Fields that carry free text (an error may quote a value of a file): redacted before writing.
-_FREE_TEXT = frozenset({"error", "message", "detail", "reason", "waiting", "changed"})
+_FREE_TEXT = frozenset({"error", "message", "detail", "reason", "waiting", "changed", "failures"})
 
 
 def now() -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from pipelines import contract, paths
+from pipelines.series import SeriesInfo, write_series
 
 
 def staging_frame(table: str, rows: Sequence[Mapping[str, Any]] | pl.DataFrame) -> pl.DataFrame:
@@ -42,10 +43,14 @@ def write_snapshot(
     entities: Sequence[Mapping[str, Any]] | pl.DataFrame,
     positions: Sequence[Mapping[str, Any]] | pl.DataFrame,
     root: Path | None = None,
+    series: SeriesInfo | None = None,
 ) -> Path:
-    """Write `<root>/<snapshot>/{entities,positions}.parquet`; root defaults to paths.staging_dir()."""
+    """Write `<root>/<snapshot>/{entities,positions}.parquet`; root defaults to paths.staging_dir().
+    `series`: also write its series.json, as ingestion does (without it, dbt uses the defaults)."""
     folder = (root or paths.staging_dir()) / snapshot
     folder.mkdir(parents=True, exist_ok=True)
     staging_frame("entities", entities).write_parquet(folder / "entities.parquet")
     staging_frame("positions", positions).write_parquet(folder / "positions.parquet")
+    if series is not None:
+        write_series(folder, series)
     return folder

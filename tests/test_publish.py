@@ -88,3 +88,23 @@ def test_outputs_on_another_file_system_are_published_whole(data: Path, tmp_path
         assert sorted(p.name for p in reports.iterdir()) == ["A"]  # no copy or old version left behind
     finally:
         shutil.rmtree(elsewhere, ignore_errors=True)
+
+
+def test_a_withdrawal_is_part_of_the_publish_and_finished_by_recover(data: Path) -> None:
+    """Removals (a withdrawn snapshot's folders) go with the moves: after the commit point, a
+    killed publish is finished by recover(), removals included; nothing half-removed is left."""
+    for kind in ("staging", "marts"):
+        _folder(data / kind / "B", "old.txt", "withdrawn")
+    built = _folder(data / ".work" / "run" / "marts" / "A", "new.csv", "new")
+    journal = {"moves": [[str(built), str(data / "marts" / "A")]], "state": {"snapshots": {"A": {}}},
+               "removals": [str(data / "staging" / "B"), str(data / "marts" / "B"), str(data / "reports" / "B")]}
+    publish._write_atomic(paths.work_dir() / publish.JOURNAL, json.dumps(journal))  # killed right here
+    assert (data / "marts" / "B").is_dir()
+    assert publish.recover() is True
+    assert sorted(p.name for p in (data / "marts").iterdir()) == ["A"]
+    assert sorted(p.name for p in (data / "staging").iterdir()) == []  # no `.B.old` left either
+    assert publish.read_state() == {"snapshots": {"A": {}}}
+
+    _folder(data / "quarantine" / "C", "old.txt", "withdrawn")
+    publish.commit([], {"snapshots": {}}, removals=[data / "quarantine" / "C"])
+    assert list((data / "quarantine").iterdir()) == []

@@ -57,7 +57,7 @@ def _runs(root: Path) -> list[dict]:
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("published") / "data"
     generate_sample(root / "raw" / A, scale=0.1, snapshot_date=A)
-    done = _cli(root, "refresh", timeout=600)
+    done = _cli(root, "refresh", "--min-age", "0", timeout=600)  # files generated a moment ago
     assert done.returncode == 0, done.stdout + done.stderr
     return root
 
@@ -108,15 +108,15 @@ def test_touched_but_identical_input_is_not_a_change(data: Path) -> None:
     positions = data / "raw" / A / "positions.csv"
     os.utime(positions, ns=(time.time_ns(), time.time_ns()))
     before = _outputs(data)
-    assert _cli(data, "refresh").returncode == 0
+    assert _cli(data, "refresh", "--min-age", "0").returncode == 0
     assert _outputs(data) == before
 
 
 def test_killed_refresh_keeps_last_good_outputs_and_the_next_run_completes(data: Path) -> None:
     before = _outputs(data)
     shutil.copytree(data / "raw" / A, data / "raw" / B)  # a new snapshot arrives
-    running = subprocess.Popen([CLI, "refresh"], env=_env(data), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+    running = subprocess.Popen([CLI, "refresh", "--min-age", "0"], env=_env(data), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         step = _wait_for_step(data, "build", running)
         # While it runs, a second refresh is refused at once with exit code 5 and changes nothing.
@@ -132,7 +132,7 @@ def test_killed_refresh_keeps_last_good_outputs_and_the_next_run_completes(data:
     status = json.loads(_cli(data, "status", "--json").stdout)
     assert status["last_build"]["outcome"] == "interrupted"  # started, never ended
 
-    rerun = _cli(data, "refresh", timeout=600)
+    rerun = _cli(data, "refresh", "--min-age", "0", timeout=600)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     after = _outputs(data)
     assert f"marts/{B}/mart_position_changes.parquet" in after and f"reports/{B}/index.html" in after
@@ -166,7 +166,7 @@ def test_bad_new_input_fails_publishes_nothing_and_calls_the_failure_command(dat
     (bad / "positions.csv").write_text("cargo,remuneracion\nDirector,100\n", encoding="utf-8")
     alert = data.parent / "alert.txt"
     hook = f'echo "$SERVIR_PM_EXIT_CODE|$SERVIR_PM_FAILED_STEP|$SERVIR_PM_RUN_ID" > {alert}'
-    done = _cli(data, "refresh", "--on-failure", hook)
+    done = _cli(data, "refresh", "--min-age", "0", "--on-failure", hook)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "Fix:" in done.stderr
     assert _outputs(data) == before
@@ -206,7 +206,7 @@ def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
     shutil.copytree(data / "raw" / A, data / "raw" / B)
     before = _outputs(data)
     with pytest.raises(BuildError):
-        refresh.refresh()
+        refresh.refresh(min_age_seconds=0)
     assert _outputs(data) == before
     failed = _runs(data)[-1]
     assert (failed["outcome"], failed["failed_step"], failed["exit_code"]) == ("failed", "build", 3)
@@ -233,3 +233,149 @@ def test_a_new_pseudonym_salt_rebuilds_every_snapshot(data: Path, monkeypatch: p
     assert refresh.plan(publish.read_state()).changed == {}
     monkeypatch.setenv("SERVIR_PM_SALT", "another-salt")
     assert list(refresh.plan(publish.read_state()).changed) == [A]
+
+
+# --- issue 12 items 5-6, issue 14 items 5-6: lifecycle of snapshots on the scheduled path --------
+
+REAL = "2017-03-31"  # a tiny real snapshot (series gobpe-directorio) beside the sample
+
+
+def _real_snapshot(root: Path) -> Path:
+    """Two entities and three positions, hand-made, with a series.json saying origin real."""
+    from conftest import ENTITY_HEADER, ENTITY_ROWS, POSITION_HEADER, position, write_csv
+
+    folder = root / "raw" / REAL
+    write_csv(folder / "entities.csv", ENTITY_HEADER, ENTITY_ROWS)
+    write_csv(folder / "positions.csv", POSITION_HEADER,
+              [position("R1"), position("R2", "Jefe de Oficina", level="3"), position("R3", entity="E002")])
+    (folder / "series.json").write_text(json.dumps({"series": "gobpe-directorio", "origin": "real"}),
+                                        encoding="utf-8")
+    return folder
+
+
+def test_a_removed_raw_folder_is_withdrawn_and_the_sample_stays_deleted(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The analyst deletes the sample and drops a real extract: the next refresh publishes the real
+    one, withdraws every output of the sample, and nothing brings the sample back."""
+    import duckdb
+    from typer.testing import CliRunner
+
+    from pipelines import cli
+
+    shutil.rmtree(data / "raw" / A)
+    _real_snapshot(data)
+    done = _cli(data, "refresh", "--min-age", "0", timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Withdrawn {A}" in done.stdout
+    for kind in ("staging", "quarantine", "marts", "reports"):
+        assert not (data / kind / A).exists(), kind
+        assert (data / kind / REAL).is_dir(), kind
+    staged_series = json.loads((data / "staging" / REAL / "series.json").read_text(encoding="utf-8"))
+    assert (staged_series["series"], staged_series["origin"]) == ("gobpe-directorio", "real")  # ingestion copied it
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as warehouse:
+        in_warehouse = warehouse.sql("select distinct snapshot from int_positions_classified").fetchall()
+    assert in_warehouse == [(REAL,)]
+    state = json.loads((data / "published.json").read_text(encoding="utf-8"))
+    assert sorted(state["snapshots"]) == [REAL] and sorted(state["withdrawn"]) == [A]
+    end = _runs(data)[-1]
+    assert (end["outcome"], sorted(end["withdrawn"])) == ("success", [A])
+    rows = {r["snapshot"]: r for r in json.loads(_cli(data, "status", "--json").stdout)["snapshots"]}
+    assert (rows[A]["state"], rows[REAL]["state"]) == ("withdrawn", "published")
+    assert (rows[REAL]["series"], rows[REAL]["origin"]) == ("gobpe-directorio", "real")
+    assert "withdrawn" in _cli(data, "status").stdout
+
+    # Nothing re-creates the sample: a second refresh, ingest without a folder, run with a folder.
+    assert "Nothing changed" in _cli(data, "refresh", "--min-age", "0").stdout
+    ingest = _cli(data, "ingest")
+    assert ingest.returncode == 2 and "no snapshot folder given" in ingest.stderr, ingest.stderr
+    # `run DIR` (ingest, then dbt and reports, which are not the point here and are stubbed).
+    for key, value in _env(data).items():
+        monkeypatch.setenv(key, value)
+    steps: list[str] = []
+    monkeypatch.setattr(cli, "_build", lambda snapshot: steps.append(f"build {snapshot}"))
+    monkeypatch.setattr(cli, "_report", lambda snapshot, lang: steps.append(f"report {snapshot}"))
+    manual = CliRunner().invoke(cli.app, ["run", str(data / "raw" / REAL)])
+    assert manual.exit_code == 0, manual.output
+    assert steps == [f"build {REAL}", f"report {REAL}"]
+    assert sorted(p.name for p in (data / "raw").iterdir()) == [REAL]
+
+
+def test_a_file_still_being_written_waits_for_the_next_run(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines import ingest, publish, refresh
+
+    for key, value in _env(data).items():
+        monkeypatch.setenv(key, value)
+    shutil.copytree(data / "raw" / A, data / "raw" / B, copy_function=shutil.copy)  # copied just now
+    before = _outputs(data)
+    # Younger than the default minimum age: left for a later run, said in the log.
+    young = refresh.refresh()
+    assert (young.outcome, list(young.plan.waiting)) == ("no_change", [B])
+    assert "modified less than 120 s ago" in _runs(data)[-1]["waiting"][B]
+
+    real_ingest = ingest.ingest_snapshot
+
+    def ingest_while_the_copy_goes_on(folder: Path, **kwargs: object):  # type: ignore[no-untyped-def]
+        result = real_ingest(folder, **kwargs)
+        with (Path(folder) / "positions.csv").open("a", encoding="utf-8") as handle:
+            handle.write("\n")  # the copy is still appending
+        return result
+
+    monkeypatch.setattr(ingest, "ingest_snapshot", ingest_while_the_copy_goes_on)
+    moved = refresh.refresh(min_age_seconds=0)
+    assert moved.outcome == "no_change"
+    assert "changed while this run read it: positions.csv" in _runs(data)[-1]["waiting"][B]
+    assert _outputs(data) == before and B not in publish.read_state()["snapshots"]
+    assert not list((data / ".work").glob("refresh-*"))
+
+
+class FakePanic(BaseException):
+    """What a Rust panic in a reader surfaces as (pyo3's PanicException derives from BaseException)."""
+
+
+def test_a_panic_mid_run_ends_the_log_runs_the_hook_and_cleans_up(
+        data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pipelines import build
+    from pipelines.cli import app
+
+    def panicking_build(**_: object) -> None:
+        raise FakePanic("called `Result::unwrap()` on an `Err` value")
+
+    for key, value in _env(data).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(build, "build", panicking_build)
+    shutil.copytree(data / "raw" / A, data / "raw" / B)
+    before = _outputs(data)
+    alert = data.parent / "alert.txt"
+    hook = f'echo "$SERVIR_PM_EXIT_CODE|$SERVIR_PM_FAILED_STEP|$SERVIR_PM_RUN_ID" > {alert}'
+    result = CliRunner().invoke(app, ["refresh", "--min-age", "0", "--on-failure", hook])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "FakePanic" in result.output
+    end = _runs(data)[-1]
+    assert (end["event"], end["outcome"], end["failed_step"], end["exit_code"]) == ("end", "failed", "build", 1)
+    assert alert.read_text(encoding="utf-8").strip() == f"1|build|{end['run_id']}"
+    assert not list((data / ".work").glob("refresh-*"))
+    assert _outputs(data) == before
+
+
+def test_one_bad_snapshot_does_not_hold_back_the_others(data: Path) -> None:
+    shutil.copytree(data / "raw" / A, data / "raw" / B)  # good
+    bad = data / "raw" / "2017-05-31"
+    bad.mkdir()
+    shutil.copy2(data / "raw" / A / "entities.csv", bad / "entities.csv")
+    (bad / "positions.csv").write_text("cargo,remuneracion\nDirector,100\n", encoding="utf-8")  # no ids
+    alert = data.parent / "alert.txt"
+    hook = f'echo "$SERVIR_PM_EXIT_CODE|$SERVIR_PM_FAILED_STEP" > {alert}'
+    done = _cli(data, "refresh", "--min-age", "0", "--on-failure", hook, timeout=600)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Fix:" in done.stderr and "Traceback" not in done.stderr
+    assert (data / "marts" / B / "mart_position_changes.parquet").is_file()
+    assert (data / "reports" / B / "index.html").is_file()
+    assert not (data / "marts" / bad.name).exists() and not (data / "staging" / bad.name).exists()
+    end = _runs(data)[-1]
+    assert (end["outcome"], end["exit_code"], list(end["failures"])) == ("partial", 2, [bad.name])
+    assert B in end["published"]
+    assert alert.read_text(encoding="utf-8").strip() == f"2|ingest {bad.name}"
+    rows = {r["snapshot"]: r for r in json.loads(_cli(data, "status", "--json").stdout)["snapshots"]}
+    assert (rows[B]["last_attempt"], rows[bad.name]["last_attempt"]) == ("success", "failed")

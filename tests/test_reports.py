@@ -43,6 +43,7 @@ def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
 
 def _next_snapshot() -> None:
     """Stage NEXT: the sample's snapshot with NEXT_CHANGES made by hand (no second ingestion)."""
+    from pipelines.series import read_series
     from pipelines.staging_io import write_snapshot
 
     staged = paths.staging_dir(SNAPSHOT)
@@ -84,7 +85,8 @@ def _next_snapshot() -> None:
     )
     new = positions.filter(pid.is_in(ids["copied"])).with_columns(
         (pid + "-next").alias("position_id"), (pl.lit("new-") + pid).alias("occupant_key"))
-    write_snapshot(NEXT, entities, pl.concat([changed, new]))
+    # Same series as the sample it comes from: history compares snapshots of one series only.
+    write_snapshot(NEXT, entities, pl.concat([changed, new]), series=read_series(staged))
 
 
 def _build_sample() -> None:

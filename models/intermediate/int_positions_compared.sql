@@ -1,7 +1,8 @@
 -- Each position of each snapshot set against the same position (position_id) in the previous
--- snapshot, so every change between consecutive snapshots is one row. Snapshots are ordered by
--- snapshot_date, then name (undated names first, as pipelines.marts orders them); the first
--- snapshot has no previous one and yields no rows.
+-- snapshot of the same series (stg_registry__snapshots: a real extract is never compared with the
+-- synthetic sample), so every change between consecutive snapshots is one row. Snapshots are
+-- ordered by snapshot_date, then name (undated names first, as pipelines.marts orders them); the
+-- first snapshot of a series has no previous one and yields no rows.
 --
 -- Why not dbt snapshots: they record history in the warehouse as builds happen, so the history
 -- would depend on which builds ran and could not be rebuilt. Here every staged snapshot is kept
@@ -9,19 +10,24 @@
 -- a pure function of the inputs: same snapshots in, same changes out.
 with snapshot_order as (
     select
-        snapshot,
-        any_value(snapshot_date) as snapshot_date
-    from {{ ref('int_positions_classified') }}
-    group by snapshot
+        p.snapshot,
+        any_value(p.snapshot_date) as snapshot_date,
+        any_value(s.series) as series
+    from {{ ref('int_positions_classified') }} as p
+    inner join {{ ref('stg_registry__snapshots') }} as s
+        on s.snapshot = p.snapshot
+    group by p.snapshot
 ),
 
 pairs as (
     select
         snapshot,
         snapshot_date,
-        lag(snapshot) over (order by snapshot_date asc nulls first, snapshot) as previous_snapshot,
-        lag(snapshot_date) over (order by snapshot_date asc nulls first, snapshot) as previous_snapshot_date
+        series,
+        lag(snapshot) over series_order as previous_snapshot,
+        lag(snapshot_date) over series_order as previous_snapshot_date
     from snapshot_order
+    window series_order as (partition by series order by snapshot_date asc nulls first, snapshot)
 ),
 
 current_side as (
@@ -77,6 +83,7 @@ matched as (
 
 select
     m.snapshot,
+    pairs.series,
     pairs.snapshot_date,
     pairs.previous_snapshot,
     pairs.previous_snapshot_date,

@@ -242,10 +242,25 @@ all_checks as (
     select * from published_vs_computed
     union all by name
     select * from source_consistency
+),
+
+-- Whether the comparison is a test depends on the snapshot's series (seeds/reference/
+-- series_reconciliation.csv): only a series calibrated to the 2016 figures is tested against them;
+-- for any other series the figures are shown side by side, "2016 published vs this snapshot".
+presentation as (
+    select
+        s.snapshot,
+        s.series,
+        coalesce(r.is_reconciliation_test, false) as is_reconciliation_test
+    from {{ ref('stg_registry__snapshots') }} as s
+    left join {{ ref('series_reconciliation') }} as r
+        on r.series = s.series
 )
 
 select
-    snapshot,
+    a.snapshot,
+    p.series,
+    p.is_reconciliation_test,
     check_type,
     check_id,
     figure_id,
@@ -270,4 +285,6 @@ select
     ) as within_tolerance,
     source,
     note
-from all_checks
+from all_checks as a
+inner join presentation as p
+    on p.snapshot = a.snapshot

@@ -1,4 +1,4 @@
--- How does the public managers group evolve from snapshot to snapshot? One row per snapshot and
+-- How does the public managers group evolve from snapshot to snapshot (within one series)? One row per snapshot and
 -- effective government level, plus an 'all' row per snapshot; each row carries the previous
 -- snapshot's figures so the change needs no second table. Pay medians over has_pay positions
 -- (occupied, pay > 0), as in the compensation marts.
@@ -27,10 +27,14 @@ with by_level as (
 
 shares as (
     select
-        *,
-        pm_appointed::double / nullif(pm_positions, 0) as pm_appointed_share,
-        management_appointed::double / nullif(management_positions, 0) as management_appointed_share
-    from by_level
+        b.snapshot,
+        s.series,
+        b.* exclude (snapshot),
+        b.pm_appointed::double / nullif(b.pm_positions, 0) as pm_appointed_share,
+        b.management_appointed::double / nullif(b.management_positions, 0) as management_appointed_share
+    from by_level as b
+    inner join {{ ref('stg_registry__snapshots') }} as s
+        on s.snapshot = b.snapshot
 )
 
 select
@@ -47,4 +51,5 @@ select
     management_positions - lag(management_positions) over w as management_change,
     median_pay_pm / nullif(lag(median_pay_pm) over w, 0) - 1 as median_pay_pm_change_pct
 from shares
-window w as (partition by government_level order by snapshot_date asc nulls first, snapshot)
+-- Consecutive snapshots of the same series only (stg_registry__snapshots).
+window w as (partition by series, government_level order by snapshot_date asc nulls first, snapshot)

@@ -4,6 +4,7 @@
 -- Occupants are never shown, only whether they changed.
 select
     snapshot,
+    series,
     snapshot_date,
     previous_snapshot,
     previous_snapshot_date,

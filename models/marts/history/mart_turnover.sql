@@ -5,6 +5,7 @@
 -- snapshot that still exist; null when no occupant IDs were supplied.
 select
     snapshot,
+    series,
     snapshot_date,
     previous_snapshot,
     previous_snapshot_date,
@@ -26,5 +27,5 @@ select
     (count(*) filter (where is_occupant_replaced or is_vacated))::double
         / nullif(count(*) filter (where was_occupied), 0) as turnover_rate
 from {{ ref('int_positions_compared') }}
-group by snapshot, snapshot_date, previous_snapshot, previous_snapshot_date, entity_id,
+group by snapshot, series, snapshot_date, previous_snapshot, previous_snapshot_date, entity_id,
     government_level, servant_group, is_management_position, role
