@@ -285,6 +285,10 @@ def _refresh_command(force: bool, lang: str, min_age: float, on_failure: str | N
             typer.echo(f"Withdrawn {name}: {why} (its staging, marts, reports and warehouse rows removed)")
         typer.echo(f"Published {', '.join(result.plan.affected) or 'no snapshot'} in {result.seconds:.1f} s "
                    f"(run {result.run_id}); reports in {paths.reports_dir()}")
+        from pipelines.inference_summary import describe
+
+        for name, counts in result.counts.get("classification", {}).items():
+            typer.echo(describe(name, counts))
         for failure in result.failures[1:]:
             from pipelines.console import print_error
 

@@ -442,6 +442,9 @@ def _build_aside(the_plan: Plan, work: Path, lang: str, step: _Steps) -> dict[st
         built = build(exports=affected)
         counts["dbt_tests_passed"] = built.tests_passed
         counts["mart_files"] = len(built.files)
+        from pipelines.inference_summary import classification_summary
+
+        counts["classification"] = classification_summary(paths.warehouse_path(), affected)
         for snapshot in affected:
             step(f"report {snapshot}")
             counts.setdefault("report_pages", 0)
