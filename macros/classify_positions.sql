@@ -11,9 +11,11 @@
     columns are keys, what "missing" means); which cell says what lives in the seeds.
 
     The three assumption flags are arguments, not vars, so one run can classify the same positions
-    with an assumption switched off (int_assumption_scenarios) and compare.
+    with an assumption switched off (int_assumption_scenarios) and compare. type_b_variant names the
+    row set of seeds/rules/type_b_readings.csv that reads type-B units under A2 (none = the seed's
+    is_default variant).
 -#}
-{% macro classify_positions(assume_a1, assume_a2, assume_a3) %}
+{% macro classify_positions(assume_a1, assume_a2, assume_a3, type_b_variant=none) %}
 with
 
 assumption_flags as (
@@ -87,19 +89,38 @@ tpm as (
     from {{ ref('tpm_rules') }}
 ),
 
+-- A2: which table row and level a type-B unit is read with (one variant at a time). A unit no row
+-- of the variant matches is read with its parent's own row at its own level.
+type_b_readings as (
+    select
+        variant,
+        precedence,
+        nullif(parent_entity_classification, '') as parent_entity_classification,
+        nullif(parent_government_level, '') as parent_government_level,
+        nullif(read_entity_classification, '') as read_entity_classification,
+        organizational_level_offset
+    from {{ ref('type_b_readings') }}
+    where variant = {% if type_b_variant %}'{{ type_b_variant }}'{% else %}(
+        select min(variant) from {{ ref('type_b_readings') }} where is_default){% endif %}
+),
+
 -- A2: a type-B unit (flagged, or classified as program/project/decentralized body) with a parent in
 -- the same snapshot is classified with the parent's classification.
 entities_with_parent as (
     select
         e.*,
         coalesce(e.is_type_b, false) or coalesce(own.is_type_b_class, false) as is_type_b_unit,
-        parent.entity_classification as parent_entity_classification
+        parent.entity_classification as parent_entity_classification,
+        -- The level of the table holding the parent's rules (none for classifications with no table).
+        parent_class.rules_government_level as parent_rules_government_level
     from entities as e
     left join classes as own
         on own.entity_classification = e.entity_classification
     left join entities as parent
         on parent.snapshot = e.snapshot
         and parent.entity_id = e.parent_entity_id
+    left join classes as parent_class
+        on parent_class.entity_classification = parent.entity_classification
 ),
 
 entities_effective as (
@@ -125,6 +146,24 @@ entities_keyed as (
         on c.entity_classification = ee.effective_entity_classification
 ),
 
+-- A2 variants: the row (rules_entity_classification) and level offset a type-B unit is read with.
+-- The outcomes (state company, local government, ...) still see the parent's classification.
+entities_read as (
+    select
+        ek.*,
+        coalesce(r.read_entity_classification, ek.effective_entity_classification) as rules_entity_classification,
+        coalesce(r.organizational_level_offset, 0) as organizational_level_offset,
+        r.variant as type_b_reading  -- null: not read under A2, or no row of the variant matched
+    from entities_keyed as ek
+    left join type_b_readings as r
+        on ek.inherits_parent
+        and (r.parent_entity_classification is null
+            or r.parent_entity_classification = ek.parent_entity_classification)
+        and (r.parent_government_level is null
+            or r.parent_government_level = ek.parent_rules_government_level)
+    qualify row_number() over (partition by ek.snapshot, ek.entity_id order by r.precedence nulls last) = 1
+),
+
 positions_keyed as (
     select
         p.snapshot || '/' || p.position_id as position_key,
@@ -142,6 +181,9 @@ positions_keyed as (
         coalesce(e.inherits_parent, false) as inherits_parent,
         e.effective_entity_classification,
         e.effective_government_level,
+        coalesce(e.rules_entity_classification, e.effective_entity_classification) as rules_entity_classification,
+        p.organizational_level + coalesce(e.organizational_level_offset, 0) as rules_organizational_level,
+        e.type_b_reading,
         -- A1 (and any future body-type assumption): the seed names the assumption and the group
         -- to use when it is switched off.
         case
@@ -150,7 +192,7 @@ positions_keyed as (
         end as body_group,
         case when bg.assumption is not null and f.is_on then bg.assumption end as body_group_assumption
     from positions as p
-    left join entities_keyed as e
+    left join entities_read as e
         on e.snapshot = p.snapshot
         and e.entity_id = p.entity_id
     left join body_groups as bg
@@ -177,7 +219,7 @@ outcome_matches as (
             or o.match_entity_classification = k.effective_entity_classification)
         and (o.match_body_group is null or o.match_body_group = k.body_group)
         and (o.match_min_organizational_level is null
-            or k.organizational_level >= o.match_min_organizational_level)
+            or k.rules_organizational_level >= o.match_min_organizational_level)
         and (o.match_missing is null
             or (o.match_missing = 'entity_classification' and k.effective_entity_classification is null)
             or (o.match_missing = 'organizational_level' and k.organizational_level is null)
@@ -199,8 +241,8 @@ rule_matches as (
     from positions_keyed as k
     inner join rules as r
         on r.government_level = k.effective_government_level
-        and r.entity_classification = k.effective_entity_classification
-        and r.organizational_level = k.organizational_level
+        and r.entity_classification = k.rules_entity_classification
+        and r.organizational_level = k.rules_organizational_level
         and r.body_group = k.body_group
     left join assumption_flags as f
         on f.assumption = r.assumption
@@ -229,8 +271,8 @@ tpm_matches as (
     inner join tpm as t
         on d.servant_group = 'PM'
         and t.government_level = k.effective_government_level
-        and t.entity_classification = k.effective_entity_classification
-        and t.organizational_level = k.organizational_level
+        and t.entity_classification = k.rules_entity_classification
+        and t.organizational_level = k.rules_organizational_level
         and (not t.requires_annex_09 or coalesce(k.tpm_annex_09, false))
         and (t.applies_to_type_b or not coalesce(k.is_type_b_unit, false))
         -- Rule 3: "whatever the exact name": accent/case/punctuation-insensitive substring of the
@@ -263,14 +305,18 @@ select
     k.organizational_level,
     k.body_type,
     k.body_group,
+    -- The row and level the rules were read with (differ from the above only for type-B units, A2).
+    k.rules_entity_classification,
+    k.rules_organizational_level,
+    k.type_b_reading,
     d.servant_group,
     d.role,
     d.rule_key,
     d.rule_source,
     case when d.servant_group = 'not_determined' then d.reason end as not_determined_reason,
     d.reason as outcome_reason,
-    coalesce(k.effective_government_level, '?') || ' | ' || coalesce(k.effective_entity_classification, '?')
-        || ' | ' || coalesce(cast(k.organizational_level as varchar), '?') || ' | '
+    coalesce(k.effective_government_level, '?') || ' | ' || coalesce(k.rules_entity_classification, '?')
+        || ' | ' || coalesce(cast(k.rules_organizational_level as varchar), '?') || ' | '
         || coalesce(k.body_group, '?') as rule_lookup_key,
     tm.tpm_rule_key is not null as is_tpm,
     tm.tpm_rule,

@@ -471,13 +471,21 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "A1": ("Los órganos desconcentrados cuentan como órganos de línea",
                "Decentralized bodies count as line bodies"),
         "A2": ("Las unidades tipo B (programas, proyectos especiales, órganos desconcentrados con registro propio) "
-               "toman la clasificación de la entidad matriz",
-               "Type-B units (programs, special projects, decentralized bodies with their own registry rows) take "
-               "the parent entity's classification"),
+               "se clasifican a través de su entidad matriz, en la fila de organismos públicos de su nivel de gobierno",
+               "Type-B units (programs, special projects, decentralized bodies with their own registry rows) are "
+               "classified through their parent entity, on the public agencies' row of its government level"),
         "A3": ("La alta dirección (nivel 1) de los ministerios es funcionario público, como dicen el Cuadro 7 y las "
                "notas 53/59; desactivado = DP/PE como imprime el Cuadro 15",
                "Ministries' level-1 (senior management) cell is PO, as Table 7 and footnotes 53/59 say; off = PM/PS "
                "as Table 15 prints"),
+    },
+    # mart_assumption_impact.scenario: the assumption switched off, or A2 read with another type-B
+    # variant (seeds/rules/type_b_readings.csv)
+    "assumption_scenario": {
+        "off": ("desactivado", "switched off"),
+        "variant:parent_row": ("fila de la sede de la entidad matriz", "parent's headquarters row"),
+        "variant:public_agency_row": ("fila de organismos públicos", "public agencies' row"),
+        "variant:level_shifted": ("fila de la matriz, un nivel más abajo", "parent's row one level down"),
     },
     "tolerance_type": {"relative": ("relativa", "relative"), "absolute": ("absoluta", "absolute")},
     "check_type": {
