@@ -15,12 +15,13 @@
     row set of seeds/rules/type_b_readings.csv that reads type-B units under A2 (none = the seed's
     is_default variant).
 -#}
-{% macro classify_positions(assume_a1, assume_a2, assume_a3, type_b_variant=none) %}
+{% macro classify_positions(assume_a1, assume_a2, assume_a3, type_b_variant=none, assume_a4=true) %}
 with
 
 assumption_flags as (
     select *
-    from (values ('A1', {{ assume_a1 }}), ('A2', {{ assume_a2 }}), ('A3', {{ assume_a3 }}))
+    from (values ('A1', {{ assume_a1 }}), ('A2', {{ assume_a2 }}), ('A3', {{ assume_a3 }}),
+        ('A4', {{ assume_a4 }}))
         as t (assumption, is_on)
 ),
 
@@ -46,6 +47,13 @@ body_groups as (
         nullif(assumption, '') as assumption,
         nullif(body_group_if_assumption_off, '') as body_group_if_assumption_off
     from {{ ref('body_type_groups') }}
+),
+
+-- A4 (and any body-type reading that depends on the entity's row): the body group a body type
+-- takes in a given classification, overriding body_type_groups while its assumption is on.
+body_group_overrides as (
+    select body_type, entity_classification, body_group, assumption
+    from {{ ref('body_group_overrides') }}
 ),
 
 outcomes as (
@@ -185,12 +193,16 @@ positions_keyed as (
         p.organizational_level + coalesce(e.organizational_level_offset, 0) as rules_organizational_level,
         e.type_b_reading,
         -- A1 (and any future body-type assumption): the seed names the assumption and the group
-        -- to use when it is switched off.
+        -- to use when it is switched off. A4: an override for the row read wins while it is on.
         case
+            when ov.body_group is not null then ov.body_group
             when bg.assumption is not null and not coalesce(f.is_on, false) then bg.body_group_if_assumption_off
             else bg.body_group
         end as body_group,
-        case when bg.assumption is not null and f.is_on then bg.assumption end as body_group_assumption
+        case
+            when ov.body_group is not null then ov.assumption
+            when bg.assumption is not null and f.is_on then bg.assumption
+        end as body_group_assumption
     from positions as p
     left join entities_read as e
         on e.snapshot = p.snapshot
@@ -199,6 +211,15 @@ positions_keyed as (
         on bg.body_type = p.body_type
     left join assumption_flags as f
         on f.assumption = bg.assumption
+    left join (
+        select o.*
+        from body_group_overrides as o
+        inner join assumption_flags as fo
+            on fo.assumption = o.assumption
+            and fo.is_on
+    ) as ov
+        on ov.body_type = p.body_type
+        and ov.entity_classification = coalesce(e.rules_entity_classification, e.effective_entity_classification)
 ),
 
 outcome_matches as (
@@ -212,7 +233,8 @@ outcome_matches as (
         cast(null as varchar) as rule_assumption,
         cast(null as varchar) as rule_assumption_state,
         case when o.applies = 'before_rules' then 1 else 3 end as stage,
-        o.precedence
+        o.precedence,
+        o.match_body_group is not null as matched_body_group
     from positions_keyed as k
     inner join outcomes as o
         on (o.match_entity_classification is null
@@ -237,7 +259,8 @@ rule_matches as (
         r.assumption as rule_assumption,
         r.assumption_state as rule_assumption_state,
         2 as stage,
-        0 as precedence
+        0 as precedence,
+        false as matched_body_group
     from positions_keyed as k
     inner join rules as r
         on r.government_level = k.effective_government_level
@@ -325,7 +348,8 @@ select
     -- with the assumed body group, A2 when the parent's classification was used, A3 when the cell
     -- read is the one the assumption chooses.
     nullif(concat_ws(',',
-        case when d.rule_source = 'classification_rules' then k.body_group_assumption end,
+        -- (A4 decides through an outcome row matching its overridden body group.)
+        case when d.rule_source = 'classification_rules' or d.matched_body_group then k.body_group_assumption end,
         case when k.inherits_parent then 'A2' end,
         case when d.rule_assumption_state = 'on' then d.rule_assumption end
     ), '') as assumptions_applied,

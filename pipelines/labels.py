@@ -478,6 +478,10 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
                "notas 53/59; desactivado = DP/PE como imprime el Cuadro 15",
                "Ministries' level-1 (senior management) cell is PO, as Table 7 and footnotes 53/59 say; off = PM/PS "
                "as Table 15 prints"),
+        "A4": ("Los jefes de órganos desconcentrados de organismos públicos y organismos constitucionalmente "
+               "autónomos son servidores de carrera, no directivos públicos",
+               "Heads of decentralized bodies of public bodies and constitutionally autonomous agencies are career "
+               "servants, not public managers"),
     },
     # mart_assumption_impact.scenario: the assumption switched off, or A2 read with another type-B
     # variant (seeds/rules/type_b_readings.csv)

@@ -59,7 +59,8 @@ POSITIONS = [
     _position("P06", "OTE", 2, "advisory"),  # T7/15 OTE L2 SA: PM/S; T11 rule 2 (annex 09)
     _position("P07", "OTE", 3, "line"),  # T7 OTE L3: CA
     # Type B of the ministry (A2, default variant public_agency_row: 000:1029, 000:1045) read on the
-    # public executing agencies' row; A1 -> LC: T7/15 L2 LC PM/S; type B: not TPM
+    # public executing agencies' row, where a decentralized body's head is a career servant (A4,
+    # 000:986-988): CA. (Before issue 13: the ministry's row, A1 -> LC: PM/PS.)
     _position("P08", "PRG", 2, "decentralized"),
     # T8/16 regional HQ L2 LC: PM/PS; T11 rule 3 (economic development)
     _position("P09", "GR", 2, "line", "appointed", "Gerente Regional de Desarrollo Económico"),
@@ -96,8 +97,8 @@ def test_servant_groups_match_table_9_shape(built: build.BuildResult) -> None:
     rows = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
     assert list(rows) == ["PO", "PM", "CA", "not_determined", "excluded"]  # Table 9 order (display_order)
     assert (rows["PO"]["national"], rows["PO"]["regional"]) == (1, 1)
-    assert (rows["PM"]["national"], rows["PM"]["regional"], rows["PM"]["total"]) == (5, 3, 8)
-    assert (rows["CA"]["national"], rows["CA"]["total"]) == (2, 2)
+    assert (rows["PM"]["national"], rows["PM"]["regional"], rows["PM"]["total"]) == (4, 3, 7)
+    assert (rows["CA"]["national"], rows["CA"]["total"]) == (3, 3)
     assert (rows["not_determined"]["national"], rows["not_determined"]["local"]) == (2, 1)
     assert rows["excluded"]["total"] == 1
     assert sum(r["total"] for r in rows.values()) == len(POSITIONS)
@@ -105,16 +106,16 @@ def test_servant_groups_match_table_9_shape(built: build.BuildResult) -> None:
 
 def test_tpm_matches_table_12_shape(built: build.BuildResult) -> None:
     tpm = {r["government_level"]: r for r in _mart("tpm").iter_rows(named=True)}
-    assert (tpm["national"]["tpm"], tpm["national"]["pm_not_tpm"]) == (3, 2)
+    assert (tpm["national"]["tpm"], tpm["national"]["pm_not_tpm"]) == (3, 1)
     assert (tpm["regional"]["tpm"], tpm["regional"]["pm_not_tpm"]) == (1, 2)
-    assert (tpm["total"]["tpm"], tpm["total"]["pm"]) == (4, 8)
+    assert (tpm["total"]["tpm"], tpm["total"]["pm"]) == (4, 7)
     assert tpm["national"]["share_of_all_tpm"] == pytest.approx(0.75)
 
 
 def test_pm_roles(built: build.BuildResult) -> None:
     roles = (_mart("pm_roles").group_by("government_level", "role").agg(pl.col("positions").sum())
              .sort("government_level", "role"))
-    assert roles.rows() == [("national", "OS", 1), ("national", "PS", 2), ("national", "S", 2),
+    assert roles.rows() == [("national", "OS", 1), ("national", "PS", 2), ("national", "S", 1),
                             ("regional", "OS", 1), ("regional", "PS", 2)]
 
 
@@ -135,11 +136,14 @@ def test_confianza_caps(built: build.BuildResult) -> None:
 def test_assumption_impact(built: build.BuildResult) -> None:
     rows = _mart("assumption_impact").iter_rows(named=True)
     impact = {r["assumption"]: r for r in rows if r["scenario"] == "off"}
-    assert (impact["A1"]["from_servant_group"], impact["A1"]["to_servant_group"]) == ("not_determined", "PM")
-    assert (impact["A2"]["from_servant_group"], impact["A2"]["to_role"]) == ("not_determined", "S")
+    # P08 (the only decentralized body) is decided by A4 first, so A1 moves nothing here.
+    assert (impact["A1"]["positions_moved"], impact["A1"]["positions_touched"]) == (0, 0)
+    assert (impact["A2"]["from_servant_group"], impact["A2"]["to_servant_group"]) == ("not_determined", "CA")
     a3 = impact["A3"]
     assert (a3["from_servant_group"], a3["from_role"], a3["to_servant_group"]) == ("PM", "PS", "PO")
-    assert all(r["positions_moved"] == 1 and r["positions_touched"] == 1 for r in impact.values())
+    a4 = impact["A4"]  # without A4: A1 reads P08 as a line body of the public executing agencies' row
+    assert (a4["from_servant_group"], a4["from_role"], a4["to_servant_group"]) == ("PM", "S", "CA")
+    assert all(impact[a]["positions_moved"] == 1 and impact[a]["positions_touched"] == 1 for a in ("A2", "A3", "A4"))
 
 
 def test_unclassified_lists_every_not_determined_with_reason(built: build.BuildResult) -> None:
@@ -151,7 +155,7 @@ def test_unclassified_lists_every_not_determined_with_reason(built: build.BuildR
 
 def test_reconciliation(built: build.BuildResult) -> None:
     rec = {r["check_id"]: r for r in _mart("reconciliation").iter_rows(named=True)}
-    assert rec["pm_total"]["computed_value"] == 8 and rec["pm_total"]["published_value"] == 4493
+    assert rec["pm_total"]["computed_value"] == 7 and rec["pm_total"]["published_value"] == 4493
     assert rec["pm_total"]["within_tolerance"] is False
     assert rec["mgmt_positions_national"]["computed_value"] == 9  # not PO, not excluded
     assert rec["mgmt_positions_regional"]["computed_value"] == 3  # Lima counted regional
@@ -227,5 +231,5 @@ def test_editing_a_seed_row_changes_the_marts(built: build.BuildResult, tmp_path
     write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
     build.build(project_dir=project)
     groups = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
-    assert (groups["PM"]["national"], groups["CA"]["national"]) == (4, 3)  # P03 moved PM -> CA
+    assert (groups["PM"]["national"], groups["CA"]["national"]) == (3, 4)  # P03 moved PM -> CA
     assert "OS" not in _mart("pm_roles").filter(pl.col("government_level") == "national")["role"].to_list()

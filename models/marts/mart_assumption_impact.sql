@@ -64,7 +64,8 @@ select
     a.description,
     a.var_name,
     sl.scenario,
-    {%- set flags = {'A1': flag('assume_a1'), 'A2': flag('assume_a2'), 'A3': flag('assume_a3')} %}
+    {%- set flags = {'A1': flag('assume_a1'), 'A2': flag('assume_a2'), 'A3': flag('assume_a3'),
+                     'A4': flag('assume_a4')} %}
     a.assumption in ({{ "'" ~ (flags | dictsort | selectattr(1) | map(attribute=0) | join("', '")) ~ "'" }})
         as assumption_on,
     coalesce(t.positions_touched, 0) as positions_touched,
