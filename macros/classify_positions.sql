@@ -93,6 +93,7 @@ tpm as (
         organizational_level,
         requires_annex_09,
         nullif(title_pattern, '') as title_pattern,
+        nullif(management, '') as management,
         applies_to_type_b
     from {{ ref('tpm_rules') }}
 ),
@@ -283,11 +284,17 @@ decided as (
     qualify row_number() over (partition by position_key order by stage, precedence, rule_key) = 1
 ),
 
-tpm_matches as (
+tpm_candidates as (
     select
         k.position_key,
+        k.snapshot,
+        k.entity_id,
         t.tpm_rule,
-        t.rule_key as tpm_rule_key
+        t.rule_key as tpm_rule_key,
+        t.management,
+        -- Rule 3 ranking inputs: how many of the management's patterns the name matches, its length.
+        count(*) over (partition by k.position_key, t.management) as management_patterns_matched,
+        length({{ fold_text("coalesce(k.position_title, '') || ' ' || coalesce(k.unit_name, '')") }}) as name_length
     from positions_keyed as k
     inner join decided as d
         on d.position_key = k.position_key
@@ -298,13 +305,25 @@ tpm_matches as (
         and t.organizational_level = k.rules_organizational_level
         and (not t.requires_annex_09 or coalesce(k.tpm_annex_09, false))
         and (t.applies_to_type_b or not coalesce(k.is_type_b_unit, false))
-        -- Rule 3: "whatever the exact name": accent/case/punctuation-insensitive substring of the
-        -- title or the unit name.
+        -- Rule 3: "even if they have another name" (000:1108): accent/case/punctuation-insensitive
+        -- substring of the title or the unit name, one pattern per wording (tpm_rules.title_pattern).
         and (t.title_pattern is null
             or (length({{ fold_text('t.title_pattern') }}) > 0
                 and position({{ fold_text('t.title_pattern') }}
                     in {{ fold_text("coalesce(k.position_title, '') || ' ' || coalesce(k.unit_name, '')") }}) > 0))
     qualify row_number() over (partition by k.position_key order by t.tpm_rule, t.rule_key) = 1
+),
+
+-- Rule 3 names one manager per management per regional government (000:1108-1112): when several
+-- positions of one government match the same management, the one matching most of its patterns,
+-- then the shortest name, then the lowest position id is TPM; the others are duplicates (rank > 1).
+tpm_matches as (
+    select
+        *,
+        case when management is not null then row_number() over (
+            partition by snapshot, entity_id, management
+            order by management_patterns_matched desc, name_length, position_key) end as management_rank
+    from tpm_candidates
 )
 
 select
@@ -341,9 +360,12 @@ select
     coalesce(k.effective_government_level, '?') || ' | ' || coalesce(k.rules_entity_classification, '?')
         || ' | ' || coalesce(cast(k.rules_organizational_level as varchar), '?') || ' | '
         || coalesce(k.body_group, '?') as rule_lookup_key,
-    tm.tpm_rule_key is not null as is_tpm,
-    tm.tpm_rule,
-    tm.tpm_rule_key,
+    tm.tpm_rule_key is not null and coalesce(tm.management_rank, 1) = 1 as is_tpm,
+    case when coalesce(tm.management_rank, 1) = 1 then tm.tpm_rule end as tpm_rule,
+    case when coalesce(tm.management_rank, 1) = 1 then tm.tpm_rule_key end as tpm_rule_key,
+    -- Table 11 item 3: the regional management the name means (also for duplicates) and its rank.
+    tm.management as tpm_management,
+    tm.management_rank as tpm_management_rank,
     -- Which assumptions decided this position (RULES.md §3): A1 only when a table cell was read
     -- with the assumed body group, A2 when the parent's classification was used, A3 when the cell
     -- read is the one the assumption chooses.

@@ -26,7 +26,8 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["servant_groups", "tpm", "pm_roles"])
+page = charts.Page(snapshot, lang, data_dir, marts=["servant_groups", "tpm", "pm_roles", "tpm_regional_managements",
+                                                   "reconciliation"])
 t, c = page.t, page.c
 groups = page.load("servant_groups").sort("display_order")
 tpm = page.load("tpm")
@@ -94,6 +95,31 @@ page.show(charts.bar(
     colors=[LEVEL_COLORS[v] for v in by_level["government_level"]], title=t("g17"), value_title=t("tpm"),
     hover_extra=[f"<br>{t('tpm_share_of_pm')}: {labels.percent(s, 1)}" for s in by_level["tpm_share_of_pm"]],
     height=260))
+
+# %%
+# Table 11 item 3 per regional government: which of the four managements exist (issue 13).
+managements = page.load("tpm_regional_managements", required=False)
+recon = page.load("reconciliation", required=False)
+if managements is not None and managements.height:
+    page.section(t("tpm3_title"))
+    STATUSES = ["present", "duplicated", "missing"]
+    per_management = managements.group_by("management").agg(
+        *[(pl.col("status") == s).sum().alias(s) for s in STATUSES], pl.col("tpm_positions").sum()).sort("management")
+    per_management = per_management.with_columns(pl.col("management").map_elements(
+        lambda m: c("tpm_management", m), return_dtype=pl.String).alias("label"))
+    page.table(per_management, {"label": t("management"), **{s: t(f"status_{s}") for s in STATUSES},
+                                "tpm_positions": t("tpm")}, numeric=[*STATUSES, "tpm_positions"])
+    missing = managements.filter(pl.col("status") == "missing")
+    published = None
+    if recon is not None:
+        row = recon.filter(pl.col("figure_id") == "tpm_regional")
+        published = row["published_value"].max() if row.height else None
+    n_governments, n_managements = managements["entity_id"].n_unique(), managements["management"].n_unique()
+    page.note(t("tpm3_note", governments=labels.number(n_governments), managements=labels.number(n_managements),
+                max_tpm=labels.number(n_managements * n_governments),
+                published=labels.number(published) if published is not None else "—",
+                missing=", ".join(f"{e} ({c('tpm_management', m)})" for e, m in
+                                  missing.select("entity_name", "management").iter_rows()) or "—"))
 
 # %%
 for level, key in [("national", "g21"), ("regional", "g22")]:

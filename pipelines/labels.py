@@ -128,6 +128,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "g15": ("Funcionarios, directivos y servidores de carrera (Gráfico 15)",
             "Officers, managers and career servants (Graph 15)"),
     "g16": ("ADP frente al total de DP (Gráfico 16)", "TPM compared with all PM (Graph 16)"),
+    "tpm3_title": ("Cuadro 11, ítem 3: gerencias regionales de la ADP por gobierno regional",
+                   "Table 11 item 3: TPM regional managements per regional government"),
+    "tpm3_note": ("Una gerencia por materia y gobierno regional, aunque tenga otro nombre: a lo sumo "
+                  "{managements} × {governments} = {max_tpm} puestos de ADP regional por este ítem; la fuente "
+                  "publica {published} (hallazgo de la fuente). Duplicada: varios puestos la nombran y solo uno "
+                  "cuenta como ADP. Faltan: {missing}.",
+                  "One management per subject and regional government, whatever its name: at most "
+                  "{managements} × {governments} = {max_tpm} regional TPM positions under this item; the source "
+                  "prints {published} (a source finding). Duplicated: several positions name it and only one "
+                  "counts as TPM. Missing: {missing}."),
+    "management": ("Gerencia", "Management"),
+    "status_present": ("Presente", "Present"),
+    "status_duplicated": ("Duplicada", "Duplicated"),
+    "status_missing": ("Falta", "Missing"),
     "g17": ("ADP por nivel de gobierno (Gráfico 17)", "TPM by government level (Graph 17)"),
     "g21": ("DP por rol en el Gobierno Nacional (Gráfico 21)", "PM by role in the National Government (Graph 21)"),
     "g22": ("DP por rol en los gobiernos regionales (Gráfico 22)", "PM by role in regional governments (Graph 22)"),
@@ -482,6 +496,14 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
                "autónomos son servidores de carrera, no directivos públicos",
                "Heads of decentralized bodies of public bodies and constitutionally autonomous agencies are career "
                "servants, not public managers"),
+    },
+    # tpm_rules.management (Table 11 item 3, 000:1109-1112)
+    "tpm_management": {
+        "economic_development": ("Desarrollo económico", "Economic development"),
+        "social_development": ("Desarrollo social", "Social development"),
+        "infrastructure": ("Infraestructura", "Infrastructure"),
+        "natural_resources_environment": ("Recursos naturales y gestión del medio ambiente",
+                                          "Natural resources & environment management"),
     },
     # mart_assumption_impact.scenario: the assumption switched off, or A2 read with another type-B
     # variant (seeds/rules/type_b_readings.csv)
