@@ -128,6 +128,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "g15": ("Funcionarios, directivos y servidores de carrera (Gráfico 15)",
             "Officers, managers and career servants (Graph 15)"),
     "g16": ("ADP frente al total de DP (Gráfico 16)", "TPM compared with all PM (Graph 16)"),
+    "caps_readings_title": ("Lecturas de los topes y exceso de designados por nivel de gobierno",
+                            "Cap readings and appointees above the caps by government level"),
+    "caps_readings_note": ("Redondeo hacia abajo (por defecto: «en ningún caso será mayor», art. 29) o al entero más "
+                           "cercano; unidades tipo B con tope propio (por defecto) o sumadas a su entidad matriz. "
+                           "Los designados por encima del tope son los concursos de mérito necesarios para cumplir. "
+                           "Los funcionarios públicos no cuentan en el tope del 5 %.",
+                           "Rounding down (default: 'in no case greater', Art. 29) or to the nearest whole number; "
+                           "type-B units capped on their own (default) or with their parent entity. Appointees above "
+                           "the cap are the merit competitions needed to comply. Public officers do not count in the "
+                           "5% cap."),
+    "cap_reading": ("Lectura", "Reading"),
+    "cap_entities": ("Entidades", "Entities"),
+    "cap_pm_cap_breaches": ("Sobre el tope del 20 %", "Above the 20% cap"),
+    "cap_appointed_pm_above_cap": ("Designados DP sobre el tope", "Appointed PM above the cap"),
+    "cap_entity_cap_breaches": ("Sobre el tope del 5 %", "Above the 5% cap"),
+    "cap_appointed_above_entity_cap": ("Designados sobre el tope del 5 %", "Appointees above the 5% cap"),
     "tpm3_title": ("Cuadro 11, ítem 3: gerencias regionales de la ADP por gobierno regional",
                    "Table 11 item 3: TPM regional managements per regional government"),
     "tpm3_note": ("Una gerencia por materia y gobierno regional, aunque tenga otro nombre: a lo sumo "
@@ -504,6 +520,13 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "infrastructure": ("Infraestructura", "Infrastructure"),
         "natural_resources_environment": ("Recursos naturales y gestión del medio ambiente",
                                           "Natural resources & environment management"),
+    },
+    # seeds/rules/confianza_cap_readings.csv
+    "cap_reading": {
+        "floor_own": ("Hacia abajo, tope propio (por defecto)", "Floor, own cap (default)"),
+        "round_own": ("Al más cercano, tope propio", "Round, own cap"),
+        "floor_with_parent": ("Hacia abajo, tipo B con su matriz", "Floor, type B with parent"),
+        "round_with_parent": ("Al más cercano, tipo B con su matriz", "Round, type B with parent"),
     },
     # mart_assumption_impact.scenario: the assumption switched off, or A2 read with another type-B
     # variant (seeds/rules/type_b_readings.csv)

@@ -124,11 +124,14 @@ def test_confianza_caps(built: build.BuildResult) -> None:
     ministry = caps["MIN"]
     assert (ministry["pm_positions"], ministry["appointed_pm"], ministry["pm_cap_max_appointed"]) == (2, 2, 0)
     assert ministry["pm_cap_breach"] is True
-    # 3 appointed vs 5% of 100 = 5: within the entity-wide cap.
-    assert (ministry["appointed_positions"], ministry["entity_cap_max_appointed"]) == (3, 5)
-    assert ministry["entity_cap_breach"] is False
-    # 5% of 20 = 1, raised to the minimum of 2; 3 appointed breach it.
-    assert (caps["GR"]["entity_cap_max_appointed"], caps["GR"]["entity_cap_breach"]) == (2, True)
+    # 2 appointed servants (P02, P03; the appointed officer P01 is not one, bill 004:142) vs 5% of
+    # 100 = 5: within the entity-wide cap.
+    assert (ministry["appointed_positions"], ministry["appointed_officers"]) == (2, 1)
+    assert ministry["entity_cap_max_appointed"] == 5 and ministry["entity_cap_breach"] is False
+    # 5% of 20 = 1, raised to the minimum of 2; 2 appointed servants (P09, P10; officer P16 not
+    # counted) are within it. (Before issue 13 the officer was counted: 3, a breach.)
+    assert (caps["GR"]["appointed_positions"], caps["GR"]["entity_cap_max_appointed"]) == (2, 2)
+    assert caps["GR"]["entity_cap_breach"] is False
     assert caps["OTE"]["entity_cap_max_appointed"] == 50  # 5% of 1000, capped at 50
     assert caps["MUN"]["entity_cap_breach"] is None  # no total_positions: cannot be checked
 
