@@ -536,7 +536,9 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "variant:public_agency_row": ("fila de organismos públicos", "public agencies' row"),
         "variant:level_shifted": ("fila de la matriz, un nivel más abajo", "parent's row one level down"),
     },
-    "tolerance_type": {"relative": ("relativa", "relative"), "absolute": ("absoluta", "absolute")},
+    "tolerance_type": {"relative": ("relativa", "relative"), "absolute": ("absoluta", "absolute"),
+                       "at_least": ("mínimo", "lower bound"), "at_most": ("máximo", "upper bound"),
+                       "upper_bound": ("cota superior", "upper bound")},
     "check_type": {
         "published_vs_computed": ("Publicado frente a calculado", "Published vs computed"),
         "source_consistency": ("Consistencia de la fuente", "Source consistency"),

@@ -170,6 +170,19 @@ def test_reconciliation(built: build.BuildResult) -> None:
     assert rec["ID-TPM-TOTAL"]["within_tolerance"] is False
     assert rec["ID-PMNT-TOTAL"]["computed_value"] == 3482
     assert rec["ID-PM-TOTAL"]["within_tolerance"] is True
+    # Totals are reconciled against the sum of Table 12's parts, not its inconsistent printed totals.
+    assert "tpm_total_printed" not in rec and "pm_not_tpm_total_printed" not in rec
+    assert (rec["tpm_total"]["published_value"], rec["tpm_total"]["computed_value"]) == (1011, 4)  # P02 P05 P06 P09
+    assert (rec["pm_not_tpm_total"]["published_value"], rec["pm_not_tpm_total"]["computed_value"]) == (3482, 3)
+    # Table 11 item 3 allows at most 4 managements x 25 regional governments = 100 regional TPM; the
+    # source prints 177 (000:1118): a source finding. Here one item-3 TPM (P09), within the bound.
+    finding = rec["ID-TPM-REGIONAL-MAX"]
+    assert (finding["published_value"], finding["computed_value"], finding["within_tolerance"]) == (177, 100, False)
+    assert (rec["tpm_regional_max_item3"]["computed_value"], rec["tpm_regional_max_item3"]["within_tolerance"]) == (
+        1, True)
+    assert rec["tpm_item3_max_economic_development"]["computed_value"] == 1
+    assert rec["tpm_item3_max_infrastructure"]["computed_value"] == 0
+    assert rec["pmc_members_2014"]["published_value"] == 435
 
 
 def test_exports_exist_and_neutralize_formulas(built: build.BuildResult) -> None:
