@@ -30,7 +30,8 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["reconciliation", "unclassified", "assumption_impact"])
+page = charts.Page(snapshot, lang, data_dir, marts=["reconciliation", "unclassified", "assumption_impact",
+                                                   "rule_cells"])
 t, c = page.t, page.c
 recon = page.load("reconciliation")
 unclassified = page.load("unclassified")
@@ -171,6 +172,20 @@ moves = impact.filter(pl.col("positions_moved") > 0).with_columns(*[
 page.table(moves, {"scenario_label": t("assumption"), "from": t("from_state"), "to": t("to_state"),
                    "positions_moved": t("positions_moved")}, numeric=["positions_moved"], max_rows=30)
 page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assumption"].unique(maintain_order=True)))
+
+# %%
+# Which rule decided how many positions (Tables 7/8/15/16 as a matrix with counts; issue 13).
+cells = page.load("rule_cells", required=False)
+if cells is not None and cells.height:
+    page.section(t("rule_cells_title"))
+    cells = cells.with_columns(pl.col("servant_group").map_elements(
+        lambda g: c("servant_group", g), return_dtype=pl.String).alias("group_label")).sort(
+        "positions", "rule_key", descending=[True, False])
+    page.table(cells, {"rule_key": t("rule_key"), "group_label": t("servant_group"), "role": t("role"),
+                       "positions": t("positions"), "tpm_positions": t("tpm"), "type_b_positions": t("type_b")},
+               numeric=["positions", "tpm_positions", "type_b_positions"], max_rows=40)
+    unused = cells.filter((pl.col("positions") == 0) & (pl.col("rule_source") == "classification_rules"))
+    page.note(t("rule_cells_note", unused=", ".join(unused["rule_key"].to_list()) or "—"))
 
 # %%
 page.footer(caveats=[t("quality_notes")] + ([] if described else [t("descriptions_en_note")]))

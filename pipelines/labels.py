@@ -144,6 +144,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "cap_appointed_pm_above_cap": ("Designados DP sobre el tope", "Appointed PM above the cap"),
     "cap_entity_cap_breaches": ("Sobre el tope del 5 %", "Above the 5% cap"),
     "cap_appointed_above_entity_cap": ("Designados sobre el tope del 5 %", "Appointees above the 5% cap"),
+    "tpm_by_item_title": ("ADP por ítem del Cuadro 11 y clasificación de entidad",
+                          "TPM by Table 11 item and entity classification"),
+    "tpm_item": ("Ítem del Cuadro 11", "Table 11 item"),
+    "appointed_share": ("% designados", "% appointed"),
+    "pm_coverage_title": ("Quién ocupa los puestos DP y ADP: Cuerpo de Gerentes Públicos, designados, mujeres",
+                          "Who holds PM and TPM positions: Public Managers Corps, appointees, women"),
+    "scope": ("Ámbito", "Scope"),
+    "occupied": ("Ocupados", "Occupied"),
+    "pmc_share": ("% Cuerpo de Gerentes Públicos", "% Public Managers Corps"),
+    "women_share": ("% mujeres", "% women"),
+    "unit_type_title": ("Directivos de entidades tipo A y de unidades tipo B",
+                        "Managers in type-A entities and type-B units"),
+    "unit_type": ("Tipo de unidad", "Unit type"),
+    "unit_type_note": ("Los Cuadros 7 y 8 solo consideran entidades tipo A (nota 52); las unidades tipo B se leen con "
+                       "la variante del supuesto A2 (por defecto, la fila de organismos públicos).",
+                       "Tables 7 and 8 cover type-A entities only (footnote 52); type-B units are read with the "
+                       "variant of assumption A2 (by default, the public agencies' row)."),
+    "rule_cells_title": ("Qué regla decidió cuántos puestos (Cuadros 7/8/15/16)",
+                         "Which rule decided how many positions (Tables 7/8/15/16)"),
+    "rule_key": ("Regla", "Rule"),
+    "type_b": ("En unidades tipo B", "In type-B units"),
+    "rule_cells_note": ("Celdas de los cuadros que no decidieron ningún puesto: {unused}.",
+                        "Table cells that decided no position: {unused}."),
     "tpm3_title": ("Cuadro 11, ítem 3: gerencias regionales de la ADP por gobierno regional",
                    "Table 11 item 3: TPM regional managements per regional government"),
     "tpm3_note": ("Una gerencia por materia y gobierno regional, aunque tenga otro nombre: a lo sumo "
@@ -521,6 +544,7 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "natural_resources_environment": ("Recursos naturales y gestión del medio ambiente",
                                           "Natural resources & environment management"),
     },
+    "unit_type": {"type_a": ("Entidad tipo A", "Type-A entity"), "type_b": ("Unidad tipo B", "Type-B unit")},
     # seeds/rules/confianza_cap_readings.csv
     "cap_reading": {
         "floor_own": ("Hacia abajo, tope propio (por defecto)", "Floor, own cap (default)"),
