@@ -11,14 +11,17 @@
     columns are keys, what "missing" means); which cell says what lives in the seeds.
 
     The three assumption flags are arguments, not vars, so one run can classify the same positions
-    with an assumption switched off (int_assumption_scenarios) and compare.
+    with an assumption switched off (int_assumption_scenarios) and compare. type_b_variant names the
+    row set of seeds/rules/type_b_readings.csv that reads type-B units under A2 (none = the seed's
+    is_default variant).
 -#}
-{% macro classify_positions(assume_a1, assume_a2, assume_a3) %}
+{% macro classify_positions(assume_a1, assume_a2, assume_a3, type_b_variant=none, assume_a4=true) %}
 with
 
 assumption_flags as (
     select *
-    from (values ('A1', {{ assume_a1 }}), ('A2', {{ assume_a2 }}), ('A3', {{ assume_a3 }}))
+    from (values ('A1', {{ assume_a1 }}), ('A2', {{ assume_a2 }}), ('A3', {{ assume_a3 }}),
+        ('A4', {{ assume_a4 }}))
         as t (assumption, is_on)
 ),
 
@@ -46,6 +49,13 @@ body_groups as (
         nullif(assumption, '') as assumption,
         nullif(body_group_if_assumption_off, '') as body_group_if_assumption_off
     from {{ ref('body_type_groups') }}
+),
+
+-- A4 (and any body-type reading that depends on the entity's row): the body group a body type
+-- takes in a given classification, overriding body_type_groups while its assumption is on.
+body_group_overrides as (
+    select body_type, entity_classification, body_group, assumption
+    from {{ ref('body_group_overrides') }}
 ),
 
 outcomes as (
@@ -85,8 +95,24 @@ tpm as (
         organizational_level,
         requires_annex_09,
         nullif(title_pattern, '') as title_pattern,
+        nullif(management, '') as management,
         applies_to_type_b
     from {{ ref('tpm_rules') }}
+),
+
+-- A2: which table row and level a type-B unit is read with (one variant at a time). A unit no row
+-- of the variant matches is read with its parent's own row at its own level.
+type_b_readings as (
+    select
+        variant,
+        precedence,
+        nullif(parent_entity_classification, '') as parent_entity_classification,
+        nullif(parent_government_level, '') as parent_government_level,
+        nullif(read_entity_classification, '') as read_entity_classification,
+        organizational_level_offset
+    from {{ ref('type_b_readings') }}
+    where variant = {% if type_b_variant %}'{{ type_b_variant }}'{% else %}(
+        select min(variant) from {{ ref('type_b_readings') }} where is_default){% endif %}
 ),
 
 -- A2: a type-B unit (flagged, or classified as program/project/decentralized body) with a parent in
@@ -95,13 +121,17 @@ entities_with_parent as (
     select
         e.*,
         coalesce(e.is_type_b, false) or coalesce(own.is_type_b_class, false) as is_type_b_unit,
-        parent.entity_classification as parent_entity_classification
+        parent.entity_classification as parent_entity_classification,
+        -- The level of the table holding the parent's rules (none for classifications with no table).
+        parent_class.rules_government_level as parent_rules_government_level
     from entities as e
     left join classes as own
         on own.entity_classification = e.entity_classification
     left join entities as parent
         on parent.snapshot = e.snapshot
         and parent.entity_id = e.parent_entity_id
+    left join classes as parent_class
+        on parent_class.entity_classification = parent.entity_classification
 ),
 
 entities_effective as (
@@ -127,6 +157,24 @@ entities_keyed as (
         on c.entity_classification = ee.effective_entity_classification
 ),
 
+-- A2 variants: the row (rules_entity_classification) and level offset a type-B unit is read with.
+-- The outcomes (state company, local government, ...) still see the parent's classification.
+entities_read as (
+    select
+        ek.*,
+        coalesce(r.read_entity_classification, ek.effective_entity_classification) as rules_entity_classification,
+        coalesce(r.organizational_level_offset, 0) as organizational_level_offset,
+        r.variant as type_b_reading  -- null: not read under A2, or no row of the variant matched
+    from entities_keyed as ek
+    left join type_b_readings as r
+        on ek.inherits_parent
+        and (r.parent_entity_classification is null
+            or r.parent_entity_classification = ek.parent_entity_classification)
+        and (r.parent_government_level is null
+            or r.parent_government_level = ek.parent_rules_government_level)
+    qualify row_number() over (partition by ek.snapshot, ek.entity_id order by r.precedence nulls last) = 1
+),
+
 positions_keyed as (
     select
         p.snapshot || '/' || p.position_id as position_key,
@@ -144,21 +192,37 @@ positions_keyed as (
         coalesce(e.inherits_parent, false) as inherits_parent,
         e.effective_entity_classification,
         e.effective_government_level,
+        coalesce(e.rules_entity_classification, e.effective_entity_classification) as rules_entity_classification,
+        p.organizational_level + coalesce(e.organizational_level_offset, 0) as rules_organizational_level,
+        e.type_b_reading,
         -- A1 (and any future body-type assumption): the seed names the assumption and the group
-        -- to use when it is switched off.
+        -- to use when it is switched off. A4: an override for the row read wins while it is on.
         case
+            when ov.body_group is not null then ov.body_group
             when bg.assumption is not null and not coalesce(f.is_on, false) then bg.body_group_if_assumption_off
             else bg.body_group
         end as body_group,
-        case when bg.assumption is not null and f.is_on then bg.assumption end as body_group_assumption
+        case
+            when ov.body_group is not null then ov.assumption
+            when bg.assumption is not null and f.is_on then bg.assumption
+        end as body_group_assumption
     from positions as p
-    left join entities_keyed as e
+    left join entities_read as e
         on e.snapshot = p.snapshot
         and e.entity_id = p.entity_id
     left join body_groups as bg
         on bg.body_type = p.body_type
     left join assumption_flags as f
         on f.assumption = bg.assumption
+    left join (
+        select o.*
+        from body_group_overrides as o
+        inner join assumption_flags as fo
+            on fo.assumption = o.assumption
+            and fo.is_on
+    ) as ov
+        on ov.body_type = p.body_type
+        and ov.entity_classification = coalesce(e.rules_entity_classification, e.effective_entity_classification)
 ),
 
 outcome_matches as (
@@ -172,14 +236,15 @@ outcome_matches as (
         cast(null as varchar) as rule_assumption,
         cast(null as varchar) as rule_assumption_state,
         case when o.applies = 'before_rules' then 1 else 3 end as stage,
-        o.precedence
+        o.precedence,
+        o.match_body_group is not null as matched_body_group
     from positions_keyed as k
     inner join outcomes as o
         on (o.match_entity_classification is null
             or o.match_entity_classification = k.effective_entity_classification)
         and (o.match_body_group is null or o.match_body_group = k.body_group)
         and (o.match_min_organizational_level is null
-            or k.organizational_level >= o.match_min_organizational_level)
+            or k.rules_organizational_level >= o.match_min_organizational_level)
         and (o.match_missing is null
             or (o.match_missing = 'entity_classification' and k.effective_entity_classification is null)
             or (o.match_missing = 'organizational_level' and k.organizational_level is null)
@@ -216,12 +281,13 @@ rule_matches as (
         r.assumption as rule_assumption,
         r.assumption_state as rule_assumption_state,
         2 as stage,
-        0 as precedence
+        0 as precedence,
+        false as matched_body_group
     from positions_keyed as k
     inner join rules as r
         on r.government_level = k.effective_government_level
-        and r.entity_classification = k.effective_entity_classification
-        and r.organizational_level = k.organizational_level
+        and r.entity_classification = k.rules_entity_classification
+        and r.organizational_level = k.rules_organizational_level
         and r.body_group = k.body_group
     left join assumption_flags as f
         on f.assumption = r.assumption
@@ -241,28 +307,46 @@ decided as (
     qualify row_number() over (partition by position_key order by stage, precedence, rule_key) = 1
 ),
 
-tpm_matches as (
+tpm_candidates as (
     select
         k.position_key,
+        k.snapshot,
+        k.entity_id,
         t.tpm_rule,
-        t.rule_key as tpm_rule_key
+        t.rule_key as tpm_rule_key,
+        t.management,
+        -- Rule 3 ranking inputs: how many of the management's patterns the name matches, its length.
+        count(*) over (partition by k.position_key, t.management) as management_patterns_matched,
+        length({{ fold_text("coalesce(k.position_title, '') || ' ' || coalesce(k.unit_name, '')") }}) as name_length
     from positions_keyed as k
     inner join decided as d
         on d.position_key = k.position_key
     inner join tpm as t
         on d.servant_group = 'PM'
         and t.government_level = k.effective_government_level
-        and t.entity_classification = k.effective_entity_classification
-        and t.organizational_level = k.organizational_level
+        and t.entity_classification = k.rules_entity_classification
+        and t.organizational_level = k.rules_organizational_level
         and (not t.requires_annex_09 or coalesce(k.tpm_annex_09, false))
         and (t.applies_to_type_b or not coalesce(k.is_type_b_unit, false))
-        -- Rule 3: "whatever the exact name": accent/case/punctuation-insensitive substring of the
-        -- title or the unit name.
+        -- Rule 3: "even if they have another name" (000:1108): accent/case/punctuation-insensitive
+        -- substring of the title or the unit name, one pattern per wording (tpm_rules.title_pattern).
         and (t.title_pattern is null
             or (length({{ fold_text('t.title_pattern') }}) > 0
                 and position({{ fold_text('t.title_pattern') }}
                     in {{ fold_text("coalesce(k.position_title, '') || ' ' || coalesce(k.unit_name, '')") }}) > 0))
     qualify row_number() over (partition by k.position_key order by t.tpm_rule, t.rule_key) = 1
+),
+
+-- Rule 3 names one manager per management per regional government (000:1108-1112): when several
+-- positions of one government match the same management, the one matching most of its patterns,
+-- then the shortest name, then the lowest position id is TPM; the others are duplicates (rank > 1).
+tpm_matches as (
+    select
+        *,
+        case when management is not null then row_number() over (
+            partition by snapshot, entity_id, management
+            order by management_patterns_matched desc, name_length, position_key) end as management_rank
+    from tpm_candidates
 )
 
 select
@@ -286,23 +370,31 @@ select
     k.organizational_level,
     k.body_type,
     k.body_group,
+    -- The row and level the rules were read with (differ from the above only for type-B units, A2).
+    k.rules_entity_classification,
+    k.rules_organizational_level,
+    k.type_b_reading,
     d.servant_group,
     d.role,
     d.rule_key,
     d.rule_source,
     case when d.servant_group = 'not_determined' then d.reason end as not_determined_reason,
     d.reason as outcome_reason,
-    coalesce(k.effective_government_level, '?') || ' | ' || coalesce(k.effective_entity_classification, '?')
-        || ' | ' || coalesce(cast(k.organizational_level as varchar), '?') || ' | '
+    coalesce(k.effective_government_level, '?') || ' | ' || coalesce(k.rules_entity_classification, '?')
+        || ' | ' || coalesce(cast(k.rules_organizational_level as varchar), '?') || ' | '
         || coalesce(k.body_group, '?') as rule_lookup_key,
-    tm.tpm_rule_key is not null as is_tpm,
-    tm.tpm_rule,
-    tm.tpm_rule_key,
+    tm.tpm_rule_key is not null and coalesce(tm.management_rank, 1) = 1 as is_tpm,
+    case when coalesce(tm.management_rank, 1) = 1 then tm.tpm_rule end as tpm_rule,
+    case when coalesce(tm.management_rank, 1) = 1 then tm.tpm_rule_key end as tpm_rule_key,
+    -- Table 11 item 3: the regional management the name means (also for duplicates) and its rank.
+    tm.management as tpm_management,
+    tm.management_rank as tpm_management_rank,
     -- Which assumptions decided this position (RULES.md §3): A1 only when a table cell was read
     -- with the assumed body group, A2 when the parent's classification was used, A3 when the cell
     -- read is the one the assumption chooses.
     nullif(concat_ws(',',
-        case when d.rule_source = 'classification_rules' then k.body_group_assumption end,
+        -- (A4 decides through an outcome row matching its overridden body group.)
+        case when d.rule_source = 'classification_rules' or d.matched_body_group then k.body_group_assumption end,
         case when k.inherits_parent then 'A2' end,
         case when d.rule_assumption_state = 'on' then d.rule_assumption end
     ), '') as assumptions_applied,

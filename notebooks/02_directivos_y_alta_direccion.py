@@ -16,7 +16,7 @@
 # PO/PM/CA (Table 9, Graph 15), TPM (Table 12, Graphs 16-17), PM roles (Graphs 21-22), from the marts.
 import polars as pl
 
-from pipelines import charts, labels
+from pipelines import charts, disclosure, labels
 from pipelines.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS
 
 # %% tags=["parameters"]
@@ -26,7 +26,9 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["servant_groups", "tpm", "pm_roles"])
+page = charts.Page(snapshot, lang, data_dir, marts=["servant_groups", "tpm", "pm_roles", "tpm_regional_managements",
+                                                   "reconciliation", "tpm_by_item", "pm_coverage",
+                                                   "pm_by_unit_type"])
 t, c = page.t, page.c
 groups = page.load("servant_groups").sort("display_order")
 tpm = page.load("tpm")
@@ -94,6 +96,82 @@ page.show(charts.bar(
     colors=[LEVEL_COLORS[v] for v in by_level["government_level"]], title=t("g17"), value_title=t("tpm"),
     hover_extra=[f"<br>{t('tpm_share_of_pm')}: {labels.percent(s, 1)}" for s in by_level["tpm_share_of_pm"]],
     height=260))
+
+# %%
+# Table 11 item 3 per regional government: which of the four managements exist (issue 13).
+managements = page.load("tpm_regional_managements", required=False)
+recon = page.load("reconciliation", required=False)
+if managements is not None and managements.height:
+    page.section(t("tpm3_title"))
+    STATUSES = ["present", "duplicated", "missing"]
+    per_management = managements.group_by("management").agg(
+        *[(pl.col("status") == s).sum().alias(s) for s in STATUSES], pl.col("tpm_positions").sum()).sort("management")
+    per_management = per_management.with_columns(pl.col("management").map_elements(
+        lambda m: c("tpm_management", m), return_dtype=pl.String).alias("label"))
+    page.table(per_management, {"label": t("management"), **{s: t(f"status_{s}") for s in STATUSES},
+                                "tpm_positions": t("tpm")}, numeric=[*STATUSES, "tpm_positions"])
+    missing = managements.filter(pl.col("status") == "missing")
+    published = None
+    if recon is not None:
+        row = recon.filter(pl.col("figure_id") == "tpm_regional")
+        published = row["published_value"].max() if row.height else None
+    n_governments, n_managements = managements["entity_id"].n_unique(), managements["management"].n_unique()
+    page.note(t("tpm3_note", governments=labels.number(n_governments), managements=labels.number(n_managements),
+                max_tpm=labels.number(n_managements * n_governments),
+                published=labels.number(published) if published is not None else "—",
+                missing=", ".join(f"{e} ({c('tpm_management', m)})" for e, m in
+                                  missing.select("entity_name", "management").iter_rows()) or "—"))
+
+# %%
+# The analyses SERVIR 2016 makes (issue 13): TPM by Table 11 item, who holds PM/TPM, type A vs B.
+by_item = page.load("tpm_by_item", required=False)
+
+
+def share_or_suppressed(value: float | None) -> str:
+    return t("suppressed") if value is None else labels.percent(value, 1)
+
+
+if by_item is not None and by_item.height:
+    page.section(t("tpm_by_item_title"))
+    # Shares of fewer than 5 people are blanked as published (seeds/publication/suppression_rules.csv).
+    items = disclosure.suppress(by_item, "mart_tpm_by_item").with_columns(
+        pl.col("government_level").map_elements(lambda v: c("government_level", v), return_dtype=pl.String)
+        .alias("level_label"),
+        pl.col("entity_classification").map_elements(lambda v: c("entity_classification", v), return_dtype=pl.String)
+        .alias("class_label"),
+    ).sort("government_level", "tpm_rule", pl.col("tpm_positions"), descending=[False, False, True])
+    page.table(items, {"level_label": t("government_level"), "tpm_rule": t("tpm_item"),
+                       "class_label": t("entity_classification"), "tpm_positions": t("tpm"),
+                       "appointed_tpm": t("appointed"), "appointed_share": t("appointed_share")},
+               numeric=["tpm_positions", "appointed_tpm", "appointed_share"],
+               formats={"appointed_share": share_or_suppressed})
+
+coverage = page.load("pm_coverage", required=False)
+if coverage is not None and coverage.height:
+    page.section(t("pm_coverage_title"))
+    cov = disclosure.suppress(coverage, "mart_pm_coverage").with_columns(pl.col("government_level").map_elements(
+        lambda v: c("government_level", v), return_dtype=pl.String).alias("level_label"))
+    cov = cov.sort("scope", "government_level")
+    share = {col: share_or_suppressed for col in ("pmc_share", "appointed_share", "women_share")}
+    page.table(cov, {"scope": t("scope"), "level_label": t("government_level"), "positions": t("positions"),
+                     "occupied_positions": t("occupied"), "pmc_share": t("pmc_share"),
+                     "appointed_share": t("appointed_share"), "women_share": t("women_share")},
+               numeric=["positions", "occupied_positions", "pmc_share", "appointed_share", "women_share"],
+               formats=share)
+
+unit_types = page.load("pm_by_unit_type", required=False)
+if unit_types is not None and unit_types.height:
+    page.section(t("unit_type_title"))
+    ut = unit_types.with_columns(
+        pl.col("government_level").map_elements(lambda v: c("government_level", v), return_dtype=pl.String)
+        .alias("level_label"),
+        pl.col("unit_type").map_elements(lambda v: c("unit_type", v), return_dtype=pl.String).alias("type_label"),
+    ).sort("government_level", "unit_type")
+    counts = ["positions", "po_positions", "pm_positions", "tpm_positions", "ca_positions"]
+    page.table(ut, {"level_label": t("government_level"), "type_label": t("unit_type"), "positions": t("positions"),
+                    "po_positions": c("servant_group", "PO"), "pm_positions": c("servant_group", "PM"),
+                    "tpm_positions": t("tpm"), "ca_positions": c("servant_group", "CA")}, numeric=counts)
+    page.note(t("unit_type_note"))
 
 # %%
 for level, key in [("national", "g21"), ("regional", "g22")]:

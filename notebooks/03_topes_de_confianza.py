@@ -29,7 +29,7 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["confianza_caps"])
+page = charts.Page(snapshot, lang, data_dir, marts=["confianza_caps", "confianza_cap_excess"])
 t, c = page.t, page.c
 caps = page.load("confianza_caps").with_columns(
     (pl.col("appointed_positions") - pl.col("entity_cap_max_appointed")).alias("entity_excess"),
@@ -126,6 +126,24 @@ if "department" in caps.columns:
         value_title=t("kpi_entities"), hover_extra=[f" / {labels.number(e)}" for e in dept["entities"]]))
 else:
     page.note(t("dept_missing"))
+
+# %%
+# Readings the law leaves open (rounding; type-B units capped alone or with their parent) and the
+# appointees above each cap by government level: merit competitions needed to comply (issue 13).
+excess = page.load("confianza_cap_excess", required=False)
+if excess is not None and excess.height:
+    page.section(t("caps_readings_title"))
+    COUNTS = ["entities", "pm_cap_breaches", "appointed_pm_above_cap", "entity_cap_breaches",
+              "appointed_above_entity_cap"]
+    readings = excess.group_by("reading", "is_default", "government_level").agg(
+        *[pl.col(col).sum() for col in COUNTS]).sort("government_level", "reading")
+    readings = readings.with_columns(
+        pl.col("reading").map_elements(lambda r: c("cap_reading", r), return_dtype=pl.String).alias("reading_label"),
+        pl.col("government_level").map_elements(lambda v: c("government_level", v),
+                                                return_dtype=pl.String).alias("level_label"))
+    page.table(readings, {"level_label": t("government_level"), "reading_label": t("cap_reading"),
+                          **{col: t(f"cap_{col}") for col in COUNTS}}, numeric=COUNTS)
+    page.note(t("caps_readings_note"))
 
 # %%
 page.footer(caveats=[t("caps_notes"), t("sector_names_note")])

@@ -30,7 +30,8 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["reconciliation", "unclassified", "assumption_impact"])
+page = charts.Page(snapshot, lang, data_dir, marts=["reconciliation", "unclassified", "assumption_impact",
+                                                   "rule_cells"])
 t, c = page.t, page.c
 recon = page.load("reconciliation")
 unclassified = page.load("unclassified")
@@ -138,13 +139,17 @@ else:
 
 # %%
 page.section(t("assumptions_title"))
-per_assumption = impact.group_by("assumption", "description", "assumption_on").agg(
-    pl.col("positions_touched").first(), pl.col("assumption_positions_moved").first()).sort("assumption")
+# One bar per assumption switched off, and per other variant of A2's type-B reading.
+impact = impact.with_columns(pl.when(pl.col("scenario") == "off").then(pl.col("assumption")).otherwise(
+    pl.col("assumption") + " · " + pl.col("scenario").map_elements(
+        lambda s: c("assumption_scenario", s), return_dtype=pl.String)).alias("scenario_label"))
+per_assumption = impact.group_by("assumption", "scenario", "scenario_label", "description", "assumption_on").agg(
+    pl.col("positions_touched").first(), pl.col("assumption_positions_moved").first()).sort("assumption", "scenario")
 fig = go.Figure()
 for col, color in [("positions_touched", "#a9c4de"), ("assumption_positions_moved", "#1f4e79")]:
     fig.add_trace(go.Bar(
         name=t("positions_touched" if col == "positions_touched" else "positions_moved"),
-        y=per_assumption["assumption"].to_list(), x=per_assumption[col].to_list(), orientation="h",
+        y=per_assumption["scenario_label"].to_list(), x=per_assumption[col].to_list(), orientation="h",
         marker_color=color, text=[labels.number(v) for v in per_assumption[col]], textposition="outside",
         cliponaxis=False,
         hovertext=[f"<b>{a}</b>: {html.escape(c('assumption', a))}<br>{labels.number(v)}" for a, v in
@@ -172,10 +177,24 @@ moves = impact.filter(pl.col("positions_moved") > 0).with_columns(*[
         lambda r, side=side: state(r[f"{side}_servant_group"], r[f"{side}_role"], r[f"{side}_is_tpm"]),
         return_dtype=pl.String).alias(side)
     for side in ("from", "to")
-]).sort("assumption", pl.col("positions_moved"), descending=[False, True])
-page.table(moves, {"assumption": t("assumption"), "from": t("from_state"), "to": t("to_state"),
+]).sort("assumption", "scenario", pl.col("positions_moved"), descending=[False, False, True])
+page.table(moves, {"scenario_label": t("assumption"), "from": t("from_state"), "to": t("to_state"),
                    "positions_moved": t("positions_moved")}, numeric=["positions_moved"], max_rows=30)
-page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assumption"]))
+page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assumption"].unique(maintain_order=True)))
+
+# %%
+# Which rule decided how many positions (Tables 7/8/15/16 as a matrix with counts; issue 13).
+cells = page.load("rule_cells", required=False)
+if cells is not None and cells.height:
+    page.section(t("rule_cells_title"))
+    cells = cells.with_columns(pl.col("servant_group").map_elements(
+        lambda g: c("servant_group", g), return_dtype=pl.String).alias("group_label")).sort(
+        "positions", "rule_key", descending=[True, False])
+    page.table(cells, {"rule_key": t("rule_key"), "group_label": t("servant_group"), "role": t("role"),
+                       "positions": t("positions"), "tpm_positions": t("tpm"), "type_b_positions": t("type_b")},
+               numeric=["positions", "tpm_positions", "type_b_positions"], max_rows=40)
+    unused = cells.filter((pl.col("positions") == 0) & (pl.col("rule_source") == "classification_rules"))
+    page.note(t("rule_cells_note", unused=", ".join(unused["rule_key"].to_list()) or "—"))
 
 # %%
 page.footer(caveats=[t(f"quality_notes_{mode}")] + ([] if described else [t("descriptions_en_note")]))

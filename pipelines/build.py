@@ -16,7 +16,7 @@ from pipelines import export, paths
 from pipelines.dbt_runner import run_dbt
 from pipelines.errors import BuildError
 
-ASSUMPTIONS = ("A1", "A2", "A3")  # seeds/rules/assumptions.csv; var assume_<a1|a2|a3>
+ASSUMPTIONS = ("A1", "A2", "A3", "A4")  # seeds/rules/assumptions.csv; var assume_<a1|a2|a3|a4>
 
 
 @dataclass(frozen=True)

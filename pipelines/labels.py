@@ -132,6 +132,59 @@ TEXT: dict[str, tuple[str, str]] = {
     "g15": ("Funcionarios, directivos y servidores de carrera (Gráfico 15)",
             "Officers, managers and career servants (Graph 15)"),
     "g16": ("ADP frente al total de DP (Gráfico 16)", "TPM compared with all PM (Graph 16)"),
+    "caps_readings_title": ("Lecturas de los topes y exceso de designados por nivel de gobierno",
+                            "Cap readings and appointees above the caps by government level"),
+    "caps_readings_note": ("Redondeo hacia abajo (por defecto: «en ningún caso será mayor», art. 29) o al entero más "
+                           "cercano; unidades tipo B con tope propio (por defecto) o sumadas a su entidad matriz. "
+                           "Los designados por encima del tope son los concursos de mérito necesarios para cumplir. "
+                           "Los funcionarios públicos no cuentan en el tope del 5 %.",
+                           "Rounding down (default: 'in no case greater', Art. 29) or to the nearest whole number; "
+                           "type-B units capped on their own (default) or with their parent entity. Appointees above "
+                           "the cap are the merit competitions needed to comply. Public officers do not count in the "
+                           "5% cap."),
+    "cap_reading": ("Lectura", "Reading"),
+    "cap_entities": ("Entidades", "Entities"),
+    "cap_pm_cap_breaches": ("Sobre el tope del 20 %", "Above the 20% cap"),
+    "cap_appointed_pm_above_cap": ("Designados DP sobre el tope", "Appointed PM above the cap"),
+    "cap_entity_cap_breaches": ("Sobre el tope del 5 %", "Above the 5% cap"),
+    "cap_appointed_above_entity_cap": ("Designados sobre el tope del 5 %", "Appointees above the 5% cap"),
+    "tpm_by_item_title": ("ADP por ítem del Cuadro 11 y clasificación de entidad",
+                          "TPM by Table 11 item and entity classification"),
+    "tpm_item": ("Ítem del Cuadro 11", "Table 11 item"),
+    "appointed_share": ("% designados", "% appointed"),
+    "pm_coverage_title": ("Quién ocupa los puestos DP y ADP: Cuerpo de Gerentes Públicos, designados, mujeres",
+                          "Who holds PM and TPM positions: Public Managers Corps, appointees, women"),
+    "scope": ("Ámbito", "Scope"),
+    "occupied": ("Ocupados", "Occupied"),
+    "pmc_share": ("% Cuerpo de Gerentes Públicos", "% Public Managers Corps"),
+    "women_share": ("% mujeres", "% women"),
+    "unit_type_title": ("Directivos de entidades tipo A y de unidades tipo B",
+                        "Managers in type-A entities and type-B units"),
+    "unit_type": ("Tipo de unidad", "Unit type"),
+    "unit_type_note": ("Los Cuadros 7 y 8 solo consideran entidades tipo A (nota 52); las unidades tipo B se leen con "
+                       "la variante del supuesto A2 (por defecto, la fila de organismos públicos).",
+                       "Tables 7 and 8 cover type-A entities only (footnote 52); type-B units are read with the "
+                       "variant of assumption A2 (by default, the public agencies' row)."),
+    "rule_cells_title": ("Qué regla decidió cuántos puestos (Cuadros 7/8/15/16)",
+                         "Which rule decided how many positions (Tables 7/8/15/16)"),
+    "rule_key": ("Regla", "Rule"),
+    "type_b": ("En unidades tipo B", "In type-B units"),
+    "rule_cells_note": ("Celdas de los cuadros que no decidieron ningún puesto: {unused}.",
+                        "Table cells that decided no position: {unused}."),
+    "tpm3_title": ("Cuadro 11, ítem 3: gerencias regionales de la ADP por gobierno regional",
+                   "Table 11 item 3: TPM regional managements per regional government"),
+    "tpm3_note": ("Una gerencia por materia y gobierno regional, aunque tenga otro nombre: a lo sumo "
+                  "{managements} × {governments} = {max_tpm} puestos de ADP regional por este ítem; la fuente "
+                  "publica {published} (hallazgo de la fuente). Duplicada: varios puestos la nombran y solo uno "
+                  "cuenta como ADP. Faltan: {missing}.",
+                  "One management per subject and regional government, whatever its name: at most "
+                  "{managements} × {governments} = {max_tpm} regional TPM positions under this item; the source "
+                  "prints {published} (a source finding). Duplicated: several positions name it and only one "
+                  "counts as TPM. Missing: {missing}."),
+    "management": ("Gerencia", "Management"),
+    "status_present": ("Presente", "Present"),
+    "status_duplicated": ("Duplicada", "Duplicated"),
+    "status_missing": ("Falta", "Missing"),
     "g17": ("ADP por nivel de gobierno (Gráfico 17)", "TPM by government level (Graph 17)"),
     "g21": ("DP por rol en el Gobierno Nacional (Gráfico 21)", "PM by role in the National Government (Graph 21)"),
     "g22": ("DP por rol en los gobiernos regionales (Gráfico 22)", "PM by role in regional governments (Graph 22)"),
@@ -500,15 +553,45 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "A1": ("Los órganos desconcentrados cuentan como órganos de línea",
                "Decentralized bodies count as line bodies"),
         "A2": ("Las unidades tipo B (programas, proyectos especiales, órganos desconcentrados con registro propio) "
-               "toman la clasificación de la entidad matriz",
-               "Type-B units (programs, special projects, decentralized bodies with their own registry rows) take "
-               "the parent entity's classification"),
+               "se clasifican a través de su entidad matriz, en la fila de organismos públicos de su nivel de gobierno",
+               "Type-B units (programs, special projects, decentralized bodies with their own registry rows) are "
+               "classified through their parent entity, on the public agencies' row of its government level"),
         "A3": ("La alta dirección (nivel 1) de los ministerios es funcionario público, como dicen el Cuadro 7 y las "
                "notas 53/59; desactivado = DP/PE como imprime el Cuadro 15",
                "Ministries' level-1 (senior management) cell is PO, as Table 7 and footnotes 53/59 say; off = PM/PS "
                "as Table 15 prints"),
+        "A4": ("Los jefes de órganos desconcentrados de organismos públicos y organismos constitucionalmente "
+               "autónomos son servidores de carrera, no directivos públicos",
+               "Heads of decentralized bodies of public bodies and constitutionally autonomous agencies are career "
+               "servants, not public managers"),
     },
-    "tolerance_type": {"relative": ("relativa", "relative"), "absolute": ("absoluta", "absolute")},
+    # tpm_rules.management (Table 11 item 3, 000:1109-1112)
+    "tpm_management": {
+        "economic_development": ("Desarrollo económico", "Economic development"),
+        "social_development": ("Desarrollo social", "Social development"),
+        "infrastructure": ("Infraestructura", "Infrastructure"),
+        "natural_resources_environment": ("Recursos naturales y gestión del medio ambiente",
+                                          "Natural resources & environment management"),
+    },
+    "unit_type": {"type_a": ("Entidad tipo A", "Type-A entity"), "type_b": ("Unidad tipo B", "Type-B unit")},
+    # seeds/rules/confianza_cap_readings.csv
+    "cap_reading": {
+        "floor_own": ("Hacia abajo, tope propio (por defecto)", "Floor, own cap (default)"),
+        "round_own": ("Al más cercano, tope propio", "Round, own cap"),
+        "floor_with_parent": ("Hacia abajo, tipo B con su matriz", "Floor, type B with parent"),
+        "round_with_parent": ("Al más cercano, tipo B con su matriz", "Round, type B with parent"),
+    },
+    # mart_assumption_impact.scenario: the assumption switched off, or A2 read with another type-B
+    # variant (seeds/rules/type_b_readings.csv)
+    "assumption_scenario": {
+        "off": ("desactivado", "switched off"),
+        "variant:parent_row": ("fila de la sede de la entidad matriz", "parent's headquarters row"),
+        "variant:public_agency_row": ("fila de organismos públicos", "public agencies' row"),
+        "variant:level_shifted": ("fila de la matriz, un nivel más abajo", "parent's row one level down"),
+    },
+    "tolerance_type": {"relative": ("relativa", "relative"), "absolute": ("absoluta", "absolute"),
+                       "at_least": ("mínimo", "lower bound"), "at_most": ("máximo", "upper bound"),
+                       "upper_bound": ("cota superior", "upper bound")},
     "check_type": {
         "published_vs_computed": ("Publicado frente a calculado", "Published vs computed"),
         "source_consistency": ("Consistencia de la fuente", "Source consistency"),

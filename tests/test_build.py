@@ -58,7 +58,10 @@ POSITIONS = [
     _position("P05", "OTE", 1, "senior_management", "appointed"),  # T7/15 OTE L1: PM/PS; T11 rule 1
     _position("P06", "OTE", 2, "advisory"),  # T7/15 OTE L2 SA: PM/S; T11 rule 2 (annex 09)
     _position("P07", "OTE", 3, "line"),  # T7 OTE L3: CA
-    _position("P08", "PRG", 2, "decentralized"),  # A2 -> ministry, A1 -> LC: PM/PS; type B: not TPM
+    # Type B of the ministry (A2, default variant public_agency_row: 000:1029, 000:1045) read on the
+    # public executing agencies' row, where a decentralized body's head is a career servant (A4,
+    # 000:986-988): CA. (Before issue 13: the ministry's row, A1 -> LC: PM/PS.)
+    _position("P08", "PRG", 2, "decentralized"),
     # T8/16 regional HQ L2 LC: PM/PS; T11 rule 3 (economic development)
     _position("P09", "GR", 2, "line", "appointed", "Gerente Regional de Desarrollo Económico"),
     _position("P10", "GR", 3, "support", "appointed"),  # T8/16 regional HQ L3 SA: PM/OS
@@ -94,8 +97,8 @@ def test_servant_groups_match_table_9_shape(built: build.BuildResult) -> None:
     rows = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
     assert list(rows) == ["PO", "PM", "CA", "not_determined", "excluded", "not_management"]  # display_order
     assert (rows["PO"]["national"], rows["PO"]["regional"]) == (1, 1)
-    assert (rows["PM"]["national"], rows["PM"]["regional"], rows["PM"]["total"]) == (5, 3, 8)
-    assert (rows["CA"]["national"], rows["CA"]["total"]) == (2, 2)
+    assert (rows["PM"]["national"], rows["PM"]["regional"], rows["PM"]["total"]) == (4, 3, 7)
+    assert (rows["CA"]["national"], rows["CA"]["total"]) == (3, 3)
     assert (rows["not_determined"]["national"], rows["not_determined"]["local"]) == (2, 1)
     assert rows["excluded"]["total"] == 1
     assert sum(r["total"] for r in rows.values()) == len(POSITIONS)
@@ -103,16 +106,16 @@ def test_servant_groups_match_table_9_shape(built: build.BuildResult) -> None:
 
 def test_tpm_matches_table_12_shape(built: build.BuildResult) -> None:
     tpm = {r["government_level"]: r for r in _mart("tpm").iter_rows(named=True)}
-    assert (tpm["national"]["tpm"], tpm["national"]["pm_not_tpm"]) == (3, 2)
+    assert (tpm["national"]["tpm"], tpm["national"]["pm_not_tpm"]) == (3, 1)
     assert (tpm["regional"]["tpm"], tpm["regional"]["pm_not_tpm"]) == (1, 2)
-    assert (tpm["total"]["tpm"], tpm["total"]["pm"]) == (4, 8)
+    assert (tpm["total"]["tpm"], tpm["total"]["pm"]) == (4, 7)
     assert tpm["national"]["share_of_all_tpm"] == pytest.approx(0.75)
 
 
 def test_pm_roles(built: build.BuildResult) -> None:
     roles = (_mart("pm_roles").group_by("government_level", "role").agg(pl.col("positions").sum())
              .sort("government_level", "role"))
-    assert roles.rows() == [("national", "OS", 1), ("national", "PS", 3), ("national", "S", 1),
+    assert roles.rows() == [("national", "OS", 1), ("national", "PS", 2), ("national", "S", 1),
                             ("regional", "OS", 1), ("regional", "PS", 2)]
 
 
@@ -121,22 +124,29 @@ def test_confianza_caps(built: build.BuildResult) -> None:
     ministry = caps["MIN"]
     assert (ministry["pm_positions"], ministry["appointed_pm"], ministry["pm_cap_max_appointed"]) == (2, 2, 0)
     assert ministry["pm_cap_breach"] is True
-    # 3 appointed vs 5% of 100 = 5: within the entity-wide cap.
-    assert (ministry["appointed_positions"], ministry["entity_cap_max_appointed"]) == (3, 5)
-    assert ministry["entity_cap_breach"] is False
-    # 5% of 20 = 1, raised to the minimum of 2; 3 appointed breach it.
-    assert (caps["GR"]["entity_cap_max_appointed"], caps["GR"]["entity_cap_breach"]) == (2, True)
+    # 2 appointed servants (P02, P03; the appointed officer P01 is not one, bill 004:142) vs 5% of
+    # 100 = 5: within the entity-wide cap.
+    assert (ministry["appointed_positions"], ministry["appointed_officers"]) == (2, 1)
+    assert ministry["entity_cap_max_appointed"] == 5 and ministry["entity_cap_breach"] is False
+    # 5% of 20 = 1, raised to the minimum of 2; 2 appointed servants (P09, P10; officer P16 not
+    # counted) are within it. (Before issue 13 the officer was counted: 3, a breach.)
+    assert (caps["GR"]["appointed_positions"], caps["GR"]["entity_cap_max_appointed"]) == (2, 2)
+    assert caps["GR"]["entity_cap_breach"] is False
     assert caps["OTE"]["entity_cap_max_appointed"] == 50  # 5% of 1000, capped at 50
     assert caps["MUN"]["entity_cap_breach"] is None  # no total_positions: cannot be checked
 
 
 def test_assumption_impact(built: build.BuildResult) -> None:
-    impact = {r["assumption"]: r for r in _mart("assumption_impact").iter_rows(named=True)}
-    assert (impact["A1"]["from_servant_group"], impact["A1"]["to_servant_group"]) == ("not_determined", "PM")
-    assert (impact["A2"]["from_servant_group"], impact["A2"]["to_role"]) == ("not_determined", "PS")
+    rows = _mart("assumption_impact").iter_rows(named=True)
+    impact = {r["assumption"]: r for r in rows if r["scenario"] == "off"}
+    # P08 (the only decentralized body) is decided by A4 first, so A1 moves nothing here.
+    assert (impact["A1"]["positions_moved"], impact["A1"]["positions_touched"]) == (0, 0)
+    assert (impact["A2"]["from_servant_group"], impact["A2"]["to_servant_group"]) == ("not_determined", "CA")
     a3 = impact["A3"]
     assert (a3["from_servant_group"], a3["from_role"], a3["to_servant_group"]) == ("PM", "PS", "PO")
-    assert all(r["positions_moved"] == 1 and r["positions_touched"] == 1 for r in impact.values())
+    a4 = impact["A4"]  # without A4: A1 reads P08 as a line body of the public executing agencies' row
+    assert (a4["from_servant_group"], a4["from_role"], a4["to_servant_group"]) == ("PM", "S", "CA")
+    assert all(impact[a]["positions_moved"] == 1 and impact[a]["positions_touched"] == 1 for a in ("A2", "A3", "A4"))
 
 
 def test_unclassified_lists_every_not_determined_with_reason(built: build.BuildResult) -> None:
@@ -148,7 +158,7 @@ def test_unclassified_lists_every_not_determined_with_reason(built: build.BuildR
 
 def test_reconciliation(built: build.BuildResult) -> None:
     rec = {r["check_id"]: r for r in _mart("reconciliation").iter_rows(named=True)}
-    assert rec["pm_total"]["computed_value"] == 8 and rec["pm_total"]["published_value"] == 4493
+    assert rec["pm_total"]["computed_value"] == 7 and rec["pm_total"]["published_value"] == 4493
     assert rec["pm_total"]["within_tolerance"] is False
     assert rec["mgmt_positions_national"]["computed_value"] == 9  # not PO, not excluded
     assert rec["mgmt_positions_regional"]["computed_value"] == 3  # Lima counted regional
@@ -160,6 +170,19 @@ def test_reconciliation(built: build.BuildResult) -> None:
     assert rec["ID-TPM-TOTAL"]["within_tolerance"] is False
     assert rec["ID-PMNT-TOTAL"]["computed_value"] == 3482
     assert rec["ID-PM-TOTAL"]["within_tolerance"] is True
+    # Totals are reconciled against the sum of Table 12's parts, not its inconsistent printed totals.
+    assert "tpm_total_printed" not in rec and "pm_not_tpm_total_printed" not in rec
+    assert (rec["tpm_total"]["published_value"], rec["tpm_total"]["computed_value"]) == (1011, 4)  # P02 P05 P06 P09
+    assert (rec["pm_not_tpm_total"]["published_value"], rec["pm_not_tpm_total"]["computed_value"]) == (3482, 3)
+    # Table 11 item 3 allows at most 4 managements x 25 regional governments = 100 regional TPM; the
+    # source prints 177 (000:1118): a source finding. Here one item-3 TPM (P09), within the bound.
+    finding = rec["ID-TPM-REGIONAL-MAX"]
+    assert (finding["published_value"], finding["computed_value"], finding["within_tolerance"]) == (177, 100, False)
+    assert (rec["tpm_regional_max_item3"]["computed_value"], rec["tpm_regional_max_item3"]["within_tolerance"]) == (
+        1, True)
+    assert rec["tpm_item3_max_economic_development"]["computed_value"] == 1
+    assert rec["tpm_item3_max_infrastructure"]["computed_value"] == 0
+    assert rec["pmc_members_2014"]["published_value"] == 435
 
 
 def test_exports_exist_and_neutralize_formulas(built: build.BuildResult) -> None:
@@ -224,5 +247,5 @@ def test_editing_a_seed_row_changes_the_marts(built: build.BuildResult, tmp_path
     write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
     build.build(project_dir=project)
     groups = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
-    assert (groups["PM"]["national"], groups["CA"]["national"]) == (4, 3)  # P03 moved PM -> CA
+    assert (groups["PM"]["national"], groups["CA"]["national"]) == (3, 4)  # P03 moved PM -> CA
     assert "OS" not in _mart("pm_roles").filter(pl.col("government_level") == "national")["role"].to_list()

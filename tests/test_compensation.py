@@ -120,11 +120,14 @@ def test_benchmarks(warehouse: duckdb.DuckDBPyConnection) -> None:
     counts = by_key(warehouse, "mart_pay_benchmarks", "check_id")
     # 2016 snapshot: the pre-2014 Minister cap does not apply.
     assert set(counts) == {"above_minister_pay", "regional_general_manager_band", "pmc_band"}
-    assert counts["above_minister_pay"]["breaches"] == 1  # B01 32000; B02 = 30000 is allowed
-    assert counts["regional_general_manager_band"]["positions_in_scope"] == 2  # B03, B04 (level 1)
+    # B01 32000 is a ministry's secretary general (level 1: a public officer, A3): the Minister cap
+    # does not apply to free-appointment officers (2013 bill, 6th transitory provision, 004:1319).
+    assert counts["above_minister_pay"]["breaches"] == 0
+    # The band is for general-manager titles, not every level-1 position: B03, B04 by their titles.
+    assert counts["regional_general_manager_band"]["positions_in_scope"] == 2
     assert counts["pmc_band"]["breaches"] == 1  # B05 19000 > 18500
     listed = frame(warehouse, "select * from mart_pay_benchmark_positions order by position_id")
-    assert listed["position_id"].to_list() == ["B01", "B03", "B05"]
+    assert listed["position_id"].to_list() == ["B03", "B05"]
     assert not {"occupant_key", "occupant_name", "occupant_id"} & set(listed.columns)
 
 
@@ -132,10 +135,11 @@ def test_valuation(warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = by_key(warehouse, "mart_valuation", "position_id")
     # P04: ministry L2 PS, reports to an officer, PIA 500M (R3): illustrative main 252000;
     # substantive +5% and 45 people (11-50) +5% -> 252000 x 1.10 = 277200; / 14 = 19800;
-    # current 16000 x 14 = 224000 -> gap 53200.
+    # current 16000 x 12 (dl276: transition_assumptions, the one annualization of current pay) =
+    # 192000 -> gap 85200.
     assert rows["P04"]["valued_annual"] == pytest.approx(277200)
     assert rows["P04"]["valued_monthly"] == pytest.approx(19800)
-    assert rows["P04"]["gap_annual"] == pytest.approx(53200)
+    assert rows["P04"]["gap_annual"] == pytest.approx(85200)
     # P06: regional HQ L2 PS reporting to a manager, R3: 252000 x 0.8 x 0.9 = 181440 -> 181400;
     # substantive +5%, 10 people +0%, prioritized 10% -> 181400 x 1.15 = 208610.
     assert rows["P06"]["prioritized_valuation_annual"] == pytest.approx(18140)
@@ -150,6 +154,8 @@ def test_transition_cost(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert row["people"] == 8
     assert row["current_annual_cost"] == pytest.approx(85000 * 12)
     assert row["new_annual_cost"] == pytest.approx(85000 * 15)
+    # The bill's own Art. 83 (004:952-959): 12 + 2 x 0.5 aguinaldos + 0.5 CTS = 13.5 payments.
+    assert row["new_annual_cost_art83"] == pytest.approx(85000 * 13.5)
 
 
 def test_bill_2013_reproduction(warehouse: duckdb.DuckDBPyConnection) -> None:
@@ -158,6 +164,9 @@ def test_bill_2013_reproduction(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert rows["new_cost_cas"]["computed_value"] == pytest.approx(6071.25)  # 4857 x 15/12, printed 6072
     assert rows["new_cost_cas"]["is_consistent"] is True
     assert rows["current_total_text"]["is_consistent"] is False  # 12144 printed vs 12137
+    # Read with its own Art. 83 (x 13.5/12), the bill's table does not hold: 4460 x 1.125 = 5017.5.
+    assert rows["new_cost_dl276_art83"]["computed_value"] == pytest.approx(5017.5)
+    assert rows["new_cost_dl276_art83"]["is_consistent"] is False
     assert rows["increase_between_tables"]["computed_value"] == pytest.approx(2330)  # 14467 - 12137
     assert rows["increase_pct_of_current"]["computed_value"] == pytest.approx(19.19, abs=0.01)
 

@@ -1,7 +1,10 @@
 -- What did each assumption (RULES.md §3) change? For each assumption, the positions whose servant
 -- group, role or TPM status differs between this build and the same build with only that
--- assumption switched off: from = without the assumption, to = this build.
--- Every snapshot x assumption has at least one row (positions_moved = 0, from/to empty, if none moved).
+-- assumption switched off (scenario 'off'): from = without the assumption, to = this build.
+-- A2 also has one scenario per other variant of its type-B reading ('variant:<name>',
+-- seeds/rules/type_b_readings.csv): from = read with that variant, to = this build.
+-- Every snapshot x assumption x scenario has at least one row (positions_moved = 0, from/to empty,
+-- if none moved).
 with build as (
     select * from {{ ref('int_positions_classified') }}
 ),
@@ -18,6 +21,12 @@ snapshots as (
     select distinct snapshot, snapshot_date from build
 ),
 
+scenario_list as (
+    select assumption, 'off' as scenario from assumptions
+    union
+    select distinct assumption, scenario from scenarios
+),
+
 touched as (
     -- Positions the assumption decided in this build (int_positions_classified.assumptions_applied).
     select b.snapshot, a.assumption, count(*) as positions_touched
@@ -31,6 +40,7 @@ moves as (
     select
         b.snapshot,
         s.assumption,
+        s.scenario,
         s.servant_group as from_servant_group,
         s.role as from_role,
         s.is_tpm as from_is_tpm,
@@ -53,7 +63,9 @@ select
     a.assumption,
     a.description,
     a.var_name,
-    {%- set flags = {'A1': flag('assume_a1'), 'A2': flag('assume_a2'), 'A3': flag('assume_a3')} %}
+    sl.scenario,
+    {%- set flags = {'A1': flag('assume_a1'), 'A2': flag('assume_a2'), 'A3': flag('assume_a3'),
+                     'A4': flag('assume_a4')} %}
     a.assumption in ({{ "'" ~ (flags | dictsort | selectattr(1) | map(attribute=0) | join("', '")) ~ "'" }})
         as assumption_on,
     coalesce(t.positions_touched, 0) as positions_touched,
@@ -64,13 +76,16 @@ select
     m.to_role,
     m.to_is_tpm,
     coalesce(m.positions_moved, 0) as positions_moved,
-    cast(sum(coalesce(m.positions_moved, 0)) over (partition by sn.snapshot, a.assumption) as bigint)
-        as assumption_positions_moved
+    cast(sum(coalesce(m.positions_moved, 0)) over (partition by sn.snapshot, a.assumption, sl.scenario)
+        as bigint) as assumption_positions_moved
 from snapshots as sn
 cross join assumptions as a
+inner join scenario_list as sl
+    on sl.assumption = a.assumption
 left join touched as t
     on t.snapshot = sn.snapshot
     and t.assumption = a.assumption
 left join moves as m
     on m.snapshot = sn.snapshot
     and m.assumption = a.assumption
+    and m.scenario = sl.scenario

@@ -48,7 +48,11 @@ scalar_metrics as (
         count(*) filter (where is_management_position and appointment_type = 'appointed')
             / nullif(count(*) filter (where is_management_position), 0) as share_appointed,
         count(*) filter (where servant_group = 'PM' and is_tpm)
-            / nullif(count(*) filter (where servant_group = 'PM'), 0) as tpm_share_of_pm
+            / nullif(count(*) filter (where servant_group = 'PM'), 0) as tpm_share_of_pm,
+        -- Positions held by Public Managers Corps members (contract labor_regime pmc).
+        count(*) filter (where labor_regime = 'pmc')::double as pmc_positions,
+        -- Regional TPM under Table 11 item 3 (tpm_rules rows naming a management).
+        count(*) filter (where servant_group = 'PM' and is_tpm and tpm_management is not null)::double as tpm_item3
     from classified
     group by grouping sets ((snapshot, effective_government_level), (snapshot))
 ),
@@ -69,6 +73,26 @@ tpm_share_national as (
     from classified
     where servant_group = 'PM' and is_tpm
     group by snapshot
+),
+
+-- Table 11 item 3, per management (the check's parameter is tpm_rules.management).
+tpm_item3_management as (
+    select
+        s.snapshot,
+        'tpm_item3_management' as metric,
+        c.scope,
+        c.parameter,
+        count(p.position_key)::double as computed_value
+    from snapshots as s
+    cross join checks as c
+    left join classified as p
+        on p.snapshot = s.snapshot
+        and p.effective_government_level = c.scope
+        and p.servant_group = 'PM'
+        and p.is_tpm
+        and p.tpm_management = c.parameter
+    where c.metric = 'tpm_item3_management'
+    group by all
 ),
 
 entity_levels as (
@@ -155,6 +179,8 @@ computed as (
     select snapshot, metric, scope, null, computed_value from entity_long
     union all
     select snapshot, metric, scope, parameter, computed_value from parameter_shares
+    union all
+    select snapshot, metric, scope, parameter, computed_value from tpm_item3_management
 ),
 
 published_vs_computed as (
@@ -202,6 +228,7 @@ identity_values as (
     select
         t.check_id,
         sum(f.value) filter (where t.side = 'numerator') as numerator,
+        product(f.value) filter (where t.side = 'numerator') as numerator_product,
         sum(f.value) filter (where t.side = 'denominator') as denominator
     from identity_terms as t
     left join figures as f
@@ -224,9 +251,11 @@ source_consistency as (
         f.value as published_value,
         case i.kind
             when 'ratio' then v.numerator / nullif(v.denominator, 0)
+            when 'product' then v.numerator_product
             else v.numerator
         end as computed_value,
-        'absolute' as tolerance_type,
+        -- A product is an upper bound the printed figure must not exceed.
+        case i.kind when 'product' then 'upper_bound' else 'absolute' end as tolerance_type,
         i.tolerance,
         f.source,
         f.note
@@ -279,6 +308,10 @@ select
             when 'relative' then abs(computed_value - published_value) / nullif(abs(published_value), 0)
             -- A published lower bound ("more than 70%") is met by any value above it.
             when 'at_least' then greatest(published_value - computed_value, 0)
+            -- The published figure is the most the rules allow (computed may be lower).
+            when 'at_most' then greatest(computed_value - published_value, 0)
+            -- Source consistency: the printed figure may not exceed the bound computed from others.
+            when 'upper_bound' then greatest(published_value - computed_value, 0)
             else abs(computed_value - published_value)
         end <= tolerance + 1e-9,
         false

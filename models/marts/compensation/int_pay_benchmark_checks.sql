@@ -3,7 +3,8 @@
 -- A check applies to a snapshot when the snapshot's year is within valid_from_year..valid_to_year
 -- (an undated snapshot gets the checks still in force, valid_to_year null). A position is in a
 -- check's scope when any pay_benchmark_scope row matches it (null match column = any value; the
--- title pattern is an accent/case/punctuation-insensitive substring of the title or unit name).
+-- title pattern is an accent/case/punctuation-insensitive substring of the title or unit name) and
+-- no pay_benchmark_exclusions row does (e.g. public officers for the Minister cap, 004:1319).
 with positions as (
     select * from {{ ref('int_compensation_positions') }}
 ),
@@ -27,6 +28,13 @@ checks as (
 
 scope as (select * from {{ ref('pay_benchmark_scope') }}),
 
+-- Positions a check does not apply to (seed pay_benchmark_exclusions; '' = any, as unit tests feed it).
+exclusions as (
+    select check_id, nullif(match_servant_group, '') as match_servant_group,
+        nullif(match_labor_regime, '') as match_labor_regime
+    from {{ ref('pay_benchmark_exclusions') }}
+),
+
 in_scope as (
     select distinct p.position_key, s.check_id
     from positions as p
@@ -37,6 +45,13 @@ in_scope as (
         and (s.match_title_pattern is null
             or position({{ fold_text('s.match_title_pattern') }}
                 in {{ fold_text("coalesce(p.position_title, '') || ' ' || coalesce(p.unit_name, '')") }}) > 0)
+    where not exists (
+        select 1
+        from exclusions as x
+        where x.check_id = s.check_id
+            and (x.match_servant_group is null or x.match_servant_group = p.servant_group)
+            and (x.match_labor_regime is null or x.match_labor_regime = p.labor_regime)
+    )
 )
 
 select

@@ -14,11 +14,24 @@ with snapshots as (
     select distinct snapshot, snapshot_date from {{ ref('int_compensation_positions') }}
 ),
 
+-- Second reading, the bill's own Art. 83 (004:952-959): each added aguinaldo is half a month and
+-- CTS half a month a year (compensation_parameters bill_art83_*), so 276 and CAS cost
+-- x (12 + 2 x 0.5 + 1 x 0.5) / 12 = x 1.125, not x 1.25. Rows *_art83 compare that with the
+-- printed table: the table does not follow the bill's own article.
+art83 as (
+    select
+        {{ comp_parameter('bill_art83_aguinaldo_months') }} as aguinaldo_months,
+        {{ comp_parameter('bill_art83_cts_months') }} as cts_months
+),
+
 inputs as (
     select
-        *,
-        (monthly_payments_base + gratificaciones_added + cts_added) / monthly_payments_base as cost_factor
-    from {{ ref('bill_2013_cost_inputs') }}
+        i.*,
+        (i.monthly_payments_base + i.gratificaciones_added + i.cts_added) / i.monthly_payments_base as cost_factor,
+        (i.monthly_payments_base + i.gratificaciones_added * a.aguinaldo_months + i.cts_added * a.cts_months)
+            / i.monthly_payments_base as cost_factor_art83
+    from {{ ref('bill_2013_cost_inputs') }} as i
+    cross join art83 as a
 ),
 
 totals as (
@@ -30,7 +43,11 @@ totals as (
         -- tolerances (see header)
         0.5 * count(*) + 0.5 as current_tol,
         sum(0.5 * cost_factor) + 0.5 as new_tol,
-        sum(0.5 * (cost_factor - 1)) + 0.5 as increase_tol
+        sum(0.5 * (cost_factor - 1)) + 0.5 as increase_tol,
+        sum(current_annual_cost_mpen * cost_factor_art83) as new_cost_art83,
+        sum(current_annual_cost_mpen * (cost_factor_art83 - 1)) as increase_art83,
+        sum(0.5 * cost_factor_art83) + 0.5 as new_tol_art83,
+        sum(0.5 * (cost_factor_art83 - 1)) + 0.5 as increase_tol_art83
     from inputs
 ),
 
@@ -70,6 +87,22 @@ computed as (
         'printed increase / printed NEW total (share of the final cost)'
     from printed as p_inc, printed as p_new
     where p_inc.figure_id = 'cost_increase' and p_new.figure_id = 'new_cost_total'
+    union all
+    select 'new_cost_' || labor_regime || '_art83', 'new_cost_' || labor_regime,
+        current_annual_cost_mpen * cost_factor_art83, 0.5 * cost_factor_art83 + 0.5,
+        'Art. 83: current cost x (' || cast(monthly_payments_base as integer) || ' + '
+        || cast(gratificaciones_added as integer) || ' aguinaldos x half a month + '
+        || cast(cts_added as integer) || ' CTS x half a month) / ' || cast(monthly_payments_base as integer)
+    from inputs
+    union all
+    select 'new_total_art83', 'new_cost_total', new_cost_art83, new_tol_art83, 'Art. 83: sum of new cost by regime'
+    from totals
+    union all
+    select 'increase_art83', 'cost_increase', increase_art83, increase_tol_art83,
+        'Art. 83: sum of (new - current) by regime' from totals
+    union all
+    select 'increase_pct_art83', 'increase_pct', 100 * increase_art83 / current_cost, 0.5,
+        'Art. 83: computed increase / computed current cost' from totals
 )
 
 select

@@ -8,12 +8,16 @@
 --                    reports_to x budget_range x category
 --   adjusted       = main x (pct of function_type + pct of the people band holding direct + indirect reports)
 --   prioritized    = main x prioritized pct, only where is_prioritized
---   valued_annual  = main + adjusted + prioritized;  valued_monthly = valued_annual / 14
---   current_annual = monthly_pay x 14 (annual_payments_current);  gap = valued - current
+--   valued_annual  = main + adjusted + prioritized;  valued_monthly = valued_annual / 14 (000:1897)
+--   current_annual = monthly_pay x current_payments_per_year of the position's labor regime
+--                    (seeds/compensation/transition_assumptions.csv, the annualization
+--                    mart_transition_cost uses too);  gap = valued - current
 with positions as (
-    select *
-    from {{ ref('int_compensation_positions') }}
-    where servant_group in ('PM', 'CA')
+    select p.*, a.current_payments_per_year as annual_payments_current
+    from {{ ref('int_compensation_positions') }} as p
+    left join {{ ref('transition_assumptions') }} as a
+        on a.labor_regime = p.labor_regime
+    where p.servant_group in ('PM', 'CA')
 ),
 
 params as (select * from {{ ref('valuation_parameters') }}),
@@ -83,8 +87,7 @@ amounts as (
         function_pct + people_pct as adjusted_pct,
         main_valuation_annual * (function_pct + people_pct) as adjusted_valuation_annual,
         main_valuation_annual * prioritized_pct as prioritized_valuation_annual,
-        {{ comp_parameter('annual_payments_new_regime') }} as annual_payments_new,
-        {{ comp_parameter('annual_payments_current') }} as annual_payments_current
+        {{ comp_parameter('annual_payments_new_regime') }} as annual_payments_new
     from valued
 ),
 
