@@ -26,8 +26,8 @@ positions as (
         count(*) as management_positions,
         count(*) filter (where p.servant_group = 'PM') as pm_positions,
         count(*) filter (where p.servant_group = 'PM' and p.appointment_type = 'appointed') as appointed_pm,
-        count(*) filter (where p.appointment_type = 'appointed' and g.is_management_position) as appointed_positions,
-        count(*) filter (where p.appointment_type = 'appointed' and not g.is_management_position) as appointed_officers
+        count(*) filter (where p.appointment_type = 'appointed' and g.counts_in_confianza_cap) as appointed_positions,
+        count(*) filter (where p.appointment_type = 'appointed' and not g.counts_in_confianza_cap) as appointed_officers
     from {{ ref('int_positions_classified') }} as p
     inner join {{ ref('servant_groups') }} as g
         on g.servant_group = p.servant_group
