@@ -264,7 +264,8 @@ title_outcome_matches as (
         cast(null as varchar) as rule_assumption,
         cast(null as varchar) as rule_assumption_state,
         1 as stage,
-        o.precedence
+        o.precedence,
+        false as matched_body_group
     from positions_keyed as k
     inner join {{ ref('title_reading_outcomes') }} as o
         on o.title_reading = k.title_reading

@@ -113,7 +113,7 @@ def test_refresh_failure_log_and_hook_carry_no_identifier(data_root: Path, tmp_p
         f'{PEOPLE_HEADER}\nP1,"QUISPE MAMANI, ROSA ELVIRA,E001,Directora,15000,{DNI_A}\n', encoding="utf-8")
     hook_out = tmp_path / "hook.txt"
     hook = f'printf "%s" "$SERVIR_PM_ERROR" > {hook_out}; printf "%s" "$SERVIR_PM_KEY" > {hook_out}.key'
-    code, out = command_output(["refresh", "--on-failure", hook])
+    code, out = command_output(["refresh", "--min-age", "0", "--on-failure", hook])
     assert code == 2, out
     hook = hook_out.read_text(encoding="utf-8")
     assert (tmp_path / "hook.txt.key").read_text() == ""  # the key is not handed to the alert command
