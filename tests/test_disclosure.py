@@ -225,3 +225,27 @@ def test_a_margin_published_in_another_mart_gets_a_complement() -> None:
     assert not out["mart_confianza_caps"]["is_suppressed"].any()
     # Alone, the role table already treats the entities' sum as published elsewhere.
     assert disclosure.suppress(roles, "mart_pm_roles")["positions"].to_list() == [None, 10, None]
+
+
+def test_turnover_cells_are_protected_against_the_entities_totals() -> None:
+    """Hand-derived: entity E1's PMs by role in mart_turnover are PS 3 and S 10; mart_confianza_caps
+    publishes its 13 PM positions, so PS 3 = 13 - 10 unless S goes too (and, with S's
+    positions_current, the counts its rule blanks)."""
+    turnover = pl.DataFrame({
+        "snapshot": ["s"] * 2, "entity_id": ["E1"] * 2, "servant_group": ["PM"] * 2,
+        "is_management_position": [True, True], "role": ["PS", "S"],
+        "positions_previous": [3, 10], "positions_current": [3, 10], "new_positions": [0, 0],
+        "removed_positions": [0, 0], "reclassified_positions": [0, 0], "positions_compared": [3, 10],
+        "occupants_replaced": [0, 0], "positions_vacated": [0, 0], "positions_filled": [0, 0],
+        "turnover_rate": [0.0, 0.0],
+    })
+    caps = pl.DataFrame({
+        "snapshot": ["s"], "government_level": ["national"], "sector": ["S1"], "entity_classification": ["ministry"],
+        "entity_id": ["E1"], "management_positions": [13], "pm_positions": [13], "appointed_pm": [6],
+        "appointed_pm_share": [6 / 13], "pm_cap_max_appointed": [2], "pm_cap_breach": [True],
+        "appointed_positions": [6], "total_positions": [400], "entity_cap_max_appointed": [20],
+    })
+    out = disclosure.suppress_all({"mart_turnover": turnover, "mart_confianza_caps": caps})
+    assert out["mart_turnover"]["positions_current"].to_list() == [None, None]
+    assert out["mart_turnover"]["positions_previous"].to_list() == [None, None]
+    assert out["mart_confianza_caps"]["pm_positions"].to_list() == [13]
