@@ -206,11 +206,12 @@ def test_complements_are_the_next_smallest_cells_to_a_fixed_point() -> None:
 def test_a_margin_published_in_another_mart_gets_a_complement() -> None:
     """Hand-derived: the PMs of (national, S1, ministry) by role are PS 3, S 10, OS 8, and its two
     entities' PM positions (12 + 9 = 21) are published in mart_confianza_caps: PS 3 would be 21 - 18.
-    The next-smallest role, OS 8, is blanked too (with its appointed and TPM counts); S 10 stays;
-    the entities' counts (all 5 or more) stay."""
+    The next-smallest role, OS 8, is blanked too (with its appointed and TPM counts, also the
+    next-smallest of their own margins: 6 < 7 appointed, 5 < 6 TPM); S 10 stays; the entities'
+    counts (all 5 or more) stay."""
     keys = {"snapshot": "s", "government_level": "national", "sector": "S1", "entity_classification": "ministry"}
     roles = pl.DataFrame({**{k: [v] * 3 for k, v in keys.items()}, "role": ["PS", "S", "OS"],
-                          "positions": [3, 10, 8], "tpm_positions": [0, 0, 0], "appointed_positions": [2, 7, 6]})
+                          "positions": [3, 10, 8], "tpm_positions": [1, 6, 5], "appointed_positions": [2, 7, 6]})
     caps = pl.DataFrame({
         **{k: [v] * 2 for k, v in keys.items()}, "entity_id": ["E1", "E2"],
         "management_positions": [30, 20], "pm_positions": [12, 9], "appointed_pm": [8, 7],
@@ -220,7 +221,7 @@ def test_a_margin_published_in_another_mart_gets_a_complement() -> None:
     out = disclosure.suppress_all({"mart_pm_roles": roles, "mart_confianza_caps": caps})
     assert out["mart_pm_roles"]["positions"].to_list() == [None, 10, None]
     assert out["mart_pm_roles"]["appointed_positions"].to_list() == [None, 7, None]
-    assert out["mart_pm_roles"]["tpm_positions"].to_list() == [None, 0, None]
+    assert out["mart_pm_roles"]["tpm_positions"].to_list() == [None, 6, None]
     assert out["mart_confianza_caps"]["pm_positions"].to_list() == [12, 9]
     assert not out["mart_confianza_caps"]["is_suppressed"].any()
     # Alone, the role table already treats the entities' sum as published elsewhere.
