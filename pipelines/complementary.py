@@ -33,6 +33,7 @@ MARGINS_PATH = PROJECT_ROOT / "seeds" / "publication" / "suppression_margins.csv
 ROW = "__row"  # the row index every frame carries while it is being suppressed
 SIDES = ("part", "total")
 CELL_KEY = ["mart", "column", "row"]
+SNAPSHOT = "snapshot"  # always part of a group's key when the frame has it
 _NULL_KEY = "\u2400"  # stands for a null group value inside a group key
 
 
@@ -94,8 +95,10 @@ def _cells(frames: Mapping[str, pl.DataFrame], entries: Sequence[MarginEntry]) -
             continue
         if entry.row_filter:
             frame = frame.filter(pl.sql_expr(entry.row_filter))
-        key = (pl.concat_str([pl.col(c).cast(pl.String).fill_null(_NULL_KEY) for c in entry.group_by],
-                             separator="\x1f") if entry.group_by else pl.lit(""))
+        # Groups never span snapshots (a frame may hold several: a history page's trend).
+        by = [*([SNAPSHOT] if SNAPSHOT in frame.columns else []), *entry.group_by]
+        key = (pl.concat_str([pl.col(c).cast(pl.String).fill_null(_NULL_KEY) for c in by], separator="\x1f")
+               if by else pl.lit(""))
         cells = frame.select(
             key.alias("key"), pl.col(ROW).cast(pl.UInt32).alias("row"),
             pl.col(entry.count_column).cast(pl.Float64).alias("value"),

@@ -250,3 +250,17 @@ def test_turnover_cells_are_protected_against_the_entities_totals() -> None:
     assert out["mart_turnover"]["positions_current"].to_list() == [None, None]
     assert out["mart_turnover"]["positions_previous"].to_list() == [None, None]
     assert out["mart_confianza_caps"]["pm_positions"].to_list() == [13]
+
+
+def test_groups_never_span_snapshots() -> None:
+    """A trend holds several snapshots: each snapshot's levels sum to its own 'all' row. Hand-derived:
+    in s1 national PMs 3 and regional 20 sum to 23, so regional goes too; s2 has no small cell."""
+    rows = {"snapshot": ["s1", "s1", "s1", "s2", "s2", "s2"],
+            "government_level": ["national", "regional", "all"] * 2, "pm_positions": [3, 20, 23, 30, 10, 40]}
+    trend = pl.DataFrame(rows).with_columns(pl.col("pm_positions").alias("tpm_positions"))
+    columns = {r.count_column for r in disclosure.rules() if r.mart == "mart_history_trends" and r.counts}
+    blank = {c for r in disclosure.rules() if r.mart == "mart_history_trends" for c in r.columns_to_blank}
+    trend = trend.with_columns([pl.lit(100, pl.Int64).alias(c) for c in sorted(columns - set(trend.columns))]
+                               + [pl.lit(None, pl.Float64).alias(c) for c in sorted(blank - columns)])
+    out = disclosure.suppress(trend, "mart_history_trends")
+    assert out["pm_positions"].to_list() == [None, None, 23, 30, 10, 40]  # not s2's smaller 10
