@@ -22,9 +22,9 @@ import duckdb
 import polars as pl
 
 from pipelines import paths
-from pipelines.complementary import missing_columns
+from pipelines.complementary import MARGINS_PATH, missing_columns
 from pipelines.csv_safety import neutralize
-from pipelines.disclosure import suppress_all
+from pipelines.disclosure import RULES_PATH, suppress_all
 from pipelines.errors import BuildError
 from pipelines.publication_review import unreviewed_columns
 from pipelines.publication_settings import settings
@@ -52,18 +52,21 @@ def canonical(frame: pl.DataFrame) -> pl.DataFrame:
 
 def check_reviewed(frames: dict[str, pl.DataFrame]) -> None:
     """Refuse to export a mart whose count or pay columns no rule covers (a new, unreviewed column),
-    or that lacks a column a suppression margin names (a renamed column)."""
+    or that lacks a column a suppression margin names (a renamed column). Nothing is written."""
     renamed = missing_columns(frames)
     if renamed:
-        raise ValueError("suppression margins (seeds/publication/suppression_margins.csv) name columns "
-                         f"the marts lack: {', '.join(renamed)}")
+        raise BuildError(problem="suppression margins name columns the marts lack: " + ", ".join(renamed),
+                         fix="rename them in seeds/publication/suppression_margins.csv to the marts' new names",
+                         file=MARGINS_PATH)
     problems = {mart: cols for mart, frame in frames.items() if (cols := unreviewed_columns(mart, frame.schema))}
     if problems:
-        raise ValueError(
-            "columns that may count people or sum their pay have no suppression rule: "
-            + "; ".join(f"{mart}: {', '.join(cols)}" for mart, cols in sorted(problems.items()))
-            + ". Add a rule to seeds/publication/suppression_rules.csv, or review the column in "
-            "seeds/publication/column_review.csv")
+        raise BuildError(
+            problem="columns that may count people or sum their pay have no suppression rule: "
+            + "; ".join(f"{mart}: {', '.join(cols)}" for mart, cols in sorted(problems.items())),
+            fix="add a rule to seeds/publication/suppression_rules.csv (a count: its own rule; pay or a "
+                "share: in the columns_to_blank of the rule of its count), or review the column in "
+                "seeds/publication/column_review.csv",
+            file=RULES_PATH)
 
 
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:

@@ -20,6 +20,7 @@ import polars as pl
 import pytest
 
 from pipelines import complementary, disclosure, export, paths, publication_review
+from pipelines.errors import BuildError
 from pipelines.sample import generate_sample
 
 A = "2016-05-31"
@@ -179,8 +180,13 @@ def test_a_count_column_without_a_rule_cannot_be_exported(tmp_path: Path,
                           "women_heads": [3]})
     assert publication_review.unreviewed_columns("mart_tpm", frame.schema) == ["women_heads"]
     assert publication_review.unreviewed_columns("mart_brand_new", frame.schema)  # no rule at all
-    with pytest.raises(ValueError, match="women_heads"):
+    with pytest.raises(BuildError, match="women_heads"):
         export._write_snapshot("s", {"mart_tpm": frame})
+    assert not paths.marts_dir("s").exists()
+    # A margin's column renamed away: refused too, rather than silently unprotected.
+    renamed = frame.drop("women_heads").rename({"government_level": "level"})
+    with pytest.raises(BuildError, match=r"mart_tpm\.government_level"):
+        export._write_snapshot("s", {"mart_tpm": renamed})
     assert not paths.marts_dir("s").exists()
 
 
