@@ -120,12 +120,17 @@ def _cells(frames: Mapping[str, pl.DataFrame], entries: Sequence[MarginEntry]) -
 
 def _with_blanked_columns(cells: pl.DataFrame, blanks: pl.DataFrame) -> pl.DataFrame:
     """`cells` plus every column their rules blank with them (a row's small `positions` also blanks
-    its `appointed_positions`, which may be a cell of another relation)."""
+    its `appointed_positions`, which may be a cell of another relation, whose own rule may blank
+    more: followed to the end)."""
     cells = cells.select(pl.col("mart").cast(pl.String), pl.col("column").cast(pl.String),
-                         pl.col("row").cast(pl.UInt32))
-    also = (cells.join(blanks, on=["mart", "column"], how="inner")
-            .select("mart", pl.col("blanks").alias("column"), "row").explode("column"))
-    return pl.concat([cells, also]).unique()
+                         pl.col("row").cast(pl.UInt32)).unique()
+    while True:
+        also = (cells.join(blanks, on=["mart", "column"], how="inner")
+                .select("mart", pl.col("blanks").alias("column"), "row").explode("column")
+                .join(cells, on=CELL_KEY, how="anti").unique())
+        if also.is_empty():
+            return cells
+        cells = pl.concat([cells, also])
 
 
 def complete(frames: Mapping[str, pl.DataFrame], blanked: pl.DataFrame, blanks: pl.DataFrame,

@@ -279,3 +279,17 @@ def test_groups_never_span_snapshots() -> None:
                                + [pl.lit(None, pl.Float64).alias(c) for c in sorted(blank - columns)])
     out = disclosure.suppress(trend, "mart_history_trends")
     assert out["pm_positions"].to_list() == [None, None, 23, 30, 10, 40]  # not s2's smaller 10
+
+
+def test_a_cell_blanked_through_a_chain_of_rules_still_gets_its_complement() -> None:
+    """Hand-made rules: a small `a` blanks `b`, whose rule blanks `c`. Row 0's `c` (7) is then
+    blank, and c0 + c1 = total (published) would give it back, so c1 goes too; the total stays."""
+    frame = pl.DataFrame({"g": ["x", "x", "x"], "kind": ["p", "p", "t"], "a": [2, 9, 20], "b": [8, 9, 20],
+                          "c": [7, 6, 13]}).with_row_index(complementary.ROW)
+    blanks = pl.DataFrame({"mart": ["m", "m"], "column": ["a", "b"], "blanks": [["a", "b"], ["b", "c"]]})
+    entries = [complementary.MarginEntry("r", "m", "c", ("g",), "kind = 'p'", "part"),
+               complementary.MarginEntry("r", "m", "c", ("g",), "kind = 't'", "total")]
+    primary = pl.DataFrame({"mart": ["m"], "column": ["a"], "row": [0]}, schema_overrides={"row": pl.UInt32})
+    cells = complementary.complete({"m": frame}, primary, blanks, entries)
+    assert sorted(cells.filter(pl.col("column") == "c")["row"].to_list()) == [0, 1]
+    assert sorted(cells.filter(pl.col("row") == 0)["column"].to_list()) == ["a", "b", "c"]
