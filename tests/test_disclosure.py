@@ -78,12 +78,16 @@ class Attack:
     keys: tuple[str, ...]
     parts_filter: pl.Expr | None = None
     totals_filter: pl.Expr | None = None
+    repeated_total: bool = False  # the total is one figure repeated on every row of its group
 
 
 def _side(frames: dict[str, pl.DataFrame], mart: str, column: str, keys: tuple[str, ...],
-          where: pl.Expr | None) -> pl.DataFrame:
+          where: pl.Expr | None, repeated: bool = False) -> pl.DataFrame:
     frame = frames[mart] if where is None else frames[mart].filter(where)
     group = list(keys) or [pl.lit(0).alias("__all")]
+    if repeated:
+        return frame.group_by(group).agg(pl.col(column).first().fill_null(0).alias("known"),
+                                         pl.col(column).first().is_null().cast(pl.UInt32).alias("blank"))
     return frame.group_by(group).agg(pl.col(column).sum().alias("known"),
                                      pl.col(column).is_null().sum().alias("blank"))
 
@@ -93,7 +97,8 @@ def recoveries(attack: Attack, published: dict[str, pl.DataFrame]) -> pl.DataFra
     the blank cell is recovered as the difference. Returns the group keys and recovered value."""
     keys = list(attack.keys) or ["__all"]
     parts = _side(published, attack.parts, attack.part_column, attack.keys, attack.parts_filter)
-    totals = _side(published, attack.totals, attack.total_column, attack.keys, attack.totals_filter)
+    totals = _side(published, attack.totals, attack.total_column, attack.keys, attack.totals_filter,
+                   attack.repeated_total)
     both = parts.join(totals, on=keys, how="inner", suffix="_total", nulls_equal=True)
     return both.filter(pl.col("blank") + pl.col("blank_total") == 1).select(
         *keys, pl.when(pl.col("blank") == 1).then(pl.lit("part")).otherwise(pl.lit("total")).alias("side"),
@@ -121,6 +126,9 @@ ATTACKS = [
            ("labor_regime",), pl.col("government_level") != "all", pl.col("government_level") == "all"),
     Attack("history levels from 'all'", "mart_history_trends", "pm_positions", "mart_history_trends",
            "pm_positions", (), pl.col("government_level") != "all", pl.col("government_level") == "all"),
+    Attack("a regime's people from the pooled reference", "mart_pay_gaps", "people", "mart_pay_gaps",
+           "reference_people", ("pay_category", "organizational_level"),
+           pl.col("gap_type") == "labor_regime", pl.col("gap_type") == "labor_regime", repeated_total=True),
 ]
 
 
@@ -135,7 +143,7 @@ def _blank_cell_value(attack: Attack, internal: dict[str, pl.DataFrame], publish
         rows = rows.filter(where)
     for key in attack.keys:
         rows = rows.filter(pl.col(key).eq_missing(hit[key]))
-    (index,) = rows.filter(pl.col(column).is_null())["__i"].to_list()
+    (index, *_) = rows.filter(pl.col(column).is_null())["__i"].to_list()  # a repeated total: any copy
     return float(internal[mart][column][index])
 
 
