@@ -379,3 +379,38 @@ def test_one_bad_snapshot_does_not_hold_back_the_others(data: Path) -> None:
     assert alert.read_text(encoding="utf-8").strip() == f"2|ingest {bad.name}"
     rows = {r["snapshot"]: r for r in json.loads(_cli(data, "status", "--json").stdout)["snapshots"]}
     assert (rows[B]["last_attempt"], rows[bad.name]["last_attempt"]) == ("success", "failed")
+
+
+def test_the_published_warehouse_answers_every_relation(data: Path) -> None:
+    """Once the refresh's work folder is gone, analysts still query staging, intermediate and marts
+    (issue 14 item 7: staging views pointed into the deleted data/.work/refresh-<run>/)."""
+    import duckdb
+
+    assert not list((data / ".work").glob("refresh-*"))
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    try:
+        relations = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        assert {"stg_registry__entities", "stg_registry__positions", "int_positions_classified",
+                "int_compensation_positions", "mart_pm_roles", "mart_history_trends"} <= set(relations)
+        counts = {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in relations}
+    finally:
+        con.close()
+    positions = (data / "raw" / A / "positions.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert counts["stg_registry__positions"] == positions  # the sample has no invalid row
+
+
+def test_a_rebuild_from_scratch_gives_byte_identical_marts(data: Path) -> None:
+    """Same inputs, another run history (published.json deleted: everything rebuilt, reports too):
+    every Parquet, CSV and XLSX file of the marts keeps its bytes (issue 14 item 8)."""
+    def hashes() -> dict[str, str]:
+        return {str(p.relative_to(data)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((data / "marts").rglob("*")) if p.is_file()}
+
+    before = hashes()
+    assert any(name.endswith(".xlsx") for name in before) and any(name.endswith(".csv") for name in before)
+    (data / "published.json").unlink()
+    done = _cli(data, "refresh", timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _runs(data)[-1]["outcome"] == "success"
+    assert hashes() == before

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}  -- a table: queryable in the published warehouse (dbt_project.yml)
 -- Every classified position with the columns the compensation marts use, once. Government level
 -- is the effective one (Lima is regional, as in the classification marts).
 -- has_pay: occupied (not vacant: a vacant row's pay is a budget, not a person's pay) and monthly

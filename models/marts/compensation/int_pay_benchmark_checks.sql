@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}  -- a table: queryable in the published warehouse (dbt_project.yml)
 -- Every (position, legal benchmark) pair the benchmark seeds put in scope, with the verdict.
 -- A check applies to a snapshot when the snapshot's year is within valid_from_year..valid_to_year
 -- (an undated snapshot gets the checks still in force, valid_to_year null). A position is in a
