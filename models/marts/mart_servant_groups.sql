@@ -2,8 +2,8 @@
 -- excluded or not management positions, by government level? (SERVIR 2016 Table 9 shape: one row
 -- per group, one column per level.) Beside each count, the honest bounds of a registry read from
 -- titles: how many are confirmed (input, an analyst's decision or a confident rule) and how many
--- still wait for review (counted under the group the rules suggest); the upper bound adds every
--- position still to review at that level, since any of them could turn out to be of this group.
+-- still wait for review (counted under the group the rules suggest). mart_tpm gives the upper
+-- bounds of PM and TPM (confirmed + every position still to review at the level).
 with classified as (
     select snapshot, snapshot_date, effective_government_level, servant_group, needs_review
     from {{ ref('int_positions_classified') }}
@@ -15,16 +15,6 @@ snapshots as (
 
 groups as (
     select servant_group, display_order, label_es from {{ ref('servant_groups') }}
-),
-
-to_review as (
-    select
-        snapshot,
-        count(*) filter (where needs_review and effective_government_level = 'national') as national,
-        count(*) filter (where needs_review and effective_government_level = 'regional') as regional,
-        count(*) filter (where needs_review) as total
-    from classified
-    group by snapshot
 ),
 
 counted as (
@@ -57,11 +47,4 @@ counted as (
     group by all
 )
 
-select
-    counted.*,
-    counted.national_confirmed + coalesce(r.national, 0) as national_upper_bound,
-    counted.regional_confirmed + coalesce(r.regional, 0) as regional_upper_bound,
-    counted.total_confirmed + coalesce(r.total, 0) as total_upper_bound
-from counted
-left join to_review as r
-    on r.snapshot = counted.snapshot
+select * from counted
