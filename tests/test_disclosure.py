@@ -189,12 +189,20 @@ def test_every_published_count_has_a_rule(exported: Path) -> None:
             assert small == {}, mart
 
 
+def _bounds_of(tpm: list[int], pm: list[int]) -> dict[str, list[int]]:
+    """mart_tpm's review bounds for a registry whose levels were all given: everything confirmed,
+    nothing to review, upper bound = the count (issue 11)."""
+    zeros = [0] * len(tpm)
+    return {"tpm_confirmed": tpm, "tpm_to_review": zeros, "pm_confirmed": pm, "pm_to_review": zeros,
+            "positions_to_review": zeros, "pm_upper_bound": pm, "tpm_upper_bound": tpm}
+
+
 def test_a_count_column_without_a_rule_cannot_be_exported(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SERVIR_PM_DATA", str(tmp_path))
     frame = pl.DataFrame({"snapshot": ["s"], "government_level": ["national"], "tpm": [7], "pm_not_tpm": [9],
                           "pm": [16], "tpm_share_of_pm": [0.4375], "share_of_all_tpm": [1.0],
-                          "women_heads": [3]})
+                          **_bounds_of(tpm=[7], pm=[16]), "women_heads": [3]})
     assert publication_review.unreviewed_columns("mart_tpm", frame.schema) == ["women_heads"]
     assert publication_review.unreviewed_columns("mart_brand_new", frame.schema)  # no rule at all
     with pytest.raises(BuildError, match="women_heads"):
@@ -217,6 +225,7 @@ def test_complements_are_the_next_smallest_cells_to_a_fixed_point() -> None:
         "snapshot": ["s"] * 3, "government_level": ["national", "regional", "total"],
         "tpm": [3, 10, 13], "pm_not_tpm": [40, 20, 60], "pm": [43, 30, 73],
         "tpm_share_of_pm": [3 / 43, 10 / 30, 13 / 73], "share_of_all_tpm": [3 / 13, 10 / 13, 1.0],
+        **_bounds_of(tpm=[3, 10, 13], pm=[43, 30, 73]),
     })
     out = disclosure.suppress(tpm, "mart_tpm")
     assert out["tpm"].to_list() == [None, None, 13]
@@ -234,12 +243,14 @@ def test_a_margin_published_in_another_mart_gets_a_complement() -> None:
     counts (all 5 or more) stay."""
     keys = {"snapshot": "s", "government_level": "national", "sector": "S1", "entity_classification": "ministry"}
     roles = pl.DataFrame({**{k: [v] * 3 for k, v in keys.items()}, "role": ["PS", "S", "OS"],
-                          "positions": [3, 10, 8], "tpm_positions": [1, 6, 5], "appointed_positions": [2, 7, 6]})
+                          "positions": [3, 10, 8], "positions_confirmed": [3, 10, 8], "positions_to_review": [0, 0, 0],
+                          "tpm_positions": [1, 6, 5], "appointed_positions": [2, 7, 6]})
     caps = pl.DataFrame({
         **{k: [v] * 2 for k, v in keys.items()}, "entity_id": ["E1", "E2"],
         "management_positions": [30, 20], "pm_positions": [12, 9], "appointed_pm": [8, 7],
         "appointed_pm_share": [8 / 12, 7 / 9], "pm_cap_max_appointed": [2, 1], "pm_cap_breach": [True, True],
         "appointed_positions": [10, 9], "total_positions": [500, 300], "entity_cap_max_appointed": [25, 15],
+        "appointed_officers": [0, 0],
     })
     out = disclosure.suppress_all({"mart_pm_roles": roles, "mart_confianza_caps": caps})
     assert out["mart_pm_roles"]["positions"].to_list() == [None, 10, None]
@@ -268,6 +279,7 @@ def test_turnover_cells_are_protected_against_the_entities_totals() -> None:
         "entity_id": ["E1"], "management_positions": [13], "pm_positions": [13], "appointed_pm": [6],
         "appointed_pm_share": [6 / 13], "pm_cap_max_appointed": [2], "pm_cap_breach": [True],
         "appointed_positions": [6], "total_positions": [400], "entity_cap_max_appointed": [20],
+        "appointed_officers": [0],
     })
     out = disclosure.suppress_all({"mart_turnover": turnover, "mart_confianza_caps": caps})
     assert out["mart_turnover"]["positions_current"].to_list() == [None, None]
