@@ -44,6 +44,8 @@ appointed_share = positions["appointed_positions"].sum() / total_positions if to
 pm_total = groups.filter(pl.col("servant_group") == "PM")["total"].sum()
 tpm_total = tpm.filter(pl.col("government_level") == "total")["tpm"].sum()
 breaching = caps.filter(pl.col("pm_cap_breach").fill_null(False) | pl.col("entity_cap_breach").fill_null(False))
+# A registry without appointment data (the gob.pe directory) leaves every cap check null: "sin dato", not 0.
+has_appointments = caps["pm_cap_breach"].drop_nulls().len() > 0
 
 pay_by_level = None
 if valuation is not None:
@@ -73,8 +75,10 @@ cards = [
      t("kpi_pm_hint", share=labels.percent(pm_total / total_positions if total_positions else None)) + bounds("pm")),
     ("tpm", t("kpi_tpm"), labels.number(tpm_total),
      t("kpi_tpm_hint", share=labels.percent(tpm_total / pm_total if pm_total else None)) + bounds("tpm")),
-    ("share_appointed", t("kpi_share_appointed"), labels.percent(appointed_share), t("kpi_share_appointed_hint")),
-    ("entities_breaching_caps", t("kpi_caps"), labels.number(breaching.height), t("kpi_caps_hint", n=caps.height)),
+    ("share_appointed", t("kpi_share_appointed"),
+     labels.percent(appointed_share) if has_appointments else t("no_data"), t("kpi_share_appointed_hint")),
+    ("entities_breaching_caps", t("kpi_caps"), labels.number(breaching.height) if has_appointments else t("no_data"),
+     t("kpi_caps_hint", n=caps.height)),
 ]
 if pay_by_level is not None and pay_by_level.height == 0:
     cards.append(("median_pm_pay", t("kpi_median_pay"), t("no_data"), t("kpi_pay_no_data")))

@@ -17,25 +17,39 @@ def classification_summary(warehouse: Path, snapshots: Sequence[str]) -> dict[st
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             """
+            with sourced as (
+                -- One source per position, first that applies (they partition the positions).
+                select
+                    snapshot,
+                    case
+                        when needs_review then 'to_review'
+                        when review_decision_id is not null then 'decided_by_analysts'
+                        when organizational_level_source = 'input' then 'from_registry'
+                        when organizational_level_source = 'inferred'
+                            or title_reading in ('public_officer', 'not_management') then 'from_titles'
+                        else 'decided_by_entity'
+                    end as source
+                from int_positions_classified
+                where snapshot in (select unnest(?::varchar[]))
+            )
             select
                 snapshot,
-                count(*) as positions,
-                count(*) filter (where organizational_level_source = 'input') as from_registry,
-                count(*) filter (where organizational_level_source = 'inferred'
-                                 or (organizational_level_source = 'missing' and not needs_review
-                                     and title_reading in ('public_officer', 'not_management'))) as from_titles,
-                count(*) filter (where review_decision_id is not null) as decided_by_analysts,
-                count(*) filter (where needs_review) as to_review
-            from int_positions_classified
-            where snapshot in (select unnest(?::varchar[]))
+                count(*),
+                count(*) filter (where source = 'from_registry'),
+                count(*) filter (where source = 'from_titles'),
+                count(*) filter (where source = 'decided_by_analysts'),
+                count(*) filter (where source = 'decided_by_entity'),
+                count(*) filter (where source = 'to_review')
+            from sourced
             group by snapshot
             order by snapshot
             """, [list(snapshots)]).fetchall()
-    names = ("positions", "from_registry", "from_titles", "decided_by_analysts", "to_review")
+    names = ("positions", "from_registry", "from_titles", "decided_by_analysts", "decided_by_entity", "to_review")
     return {row[0]: dict(zip(names, (int(v) for v in row[1:]), strict=True)) for row in rows}
 
 
 def describe(snapshot: str, counts: dict[str, Any]) -> str:
     return (f"{snapshot}: {counts['positions']:,} positions — {counts['from_registry']:,} with level from the "
             f"registry, {counts['from_titles']:,} read from titles, {counts['decided_by_analysts']:,} decided by "
-            f"analysts, {counts['to_review']:,} to review (servir-pm review)")
+            f"analysts, {counts['decided_by_entity']:,} settled by their entity's type, {counts['to_review']:,} "
+            "to review (servir-pm review)")

@@ -490,6 +490,7 @@ CATEGORIES: dict[str, dict[str, tuple[str, str]]] = {
         "CA": ("Servidor civil de carrera", "Career civil servant"),
         "not_determined": ("No determinado", "Not determined"),
         "excluded": ("Excluido", "Excluded"),
+        "not_management": ("No es puesto directivo", "Not a management position"),
     },
     "body_type": {
         "senior_management": ("Alta dirección", "Senior management"),

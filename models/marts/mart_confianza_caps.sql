@@ -27,7 +27,11 @@ positions as (
         count(*) filter (where p.servant_group = 'PM') as pm_positions,
         count(*) filter (where p.servant_group = 'PM' and p.appointment_type = 'appointed') as appointed_pm,
         count(*) filter (where p.appointment_type = 'appointed' and g.counts_in_confianza_cap) as appointed_positions,
-        count(*) filter (where p.appointment_type = 'appointed' and not g.counts_in_confianza_cap) as appointed_officers
+        count(*) filter (where p.appointment_type = 'appointed' and not g.counts_in_confianza_cap) as appointed_officers,
+        -- A registry that says nothing about appointments (the gob.pe directory) cannot be checked:
+        -- its breach flags are null ("sin dato"), never a false "within the cap".
+        count(*) filter (where p.appointment_type is not null and p.appointment_type <> 'unknown')
+            > 0 as has_appointment_data
     from {{ ref('int_positions_classified') }} as p
     inner join {{ ref('servant_groups') }} as g
         on g.servant_group = p.servant_group
@@ -54,6 +58,7 @@ counted as (
         coalesce(p.appointed_pm, 0) as appointed_pm,
         coalesce(p.appointed_positions, 0) as appointed_positions,
         coalesce(p.appointed_officers, 0) as appointed_officers,
+        coalesce(p.has_appointment_data, false) as has_appointment_data,
         k.*
     from entities as e
     left join positions as p
@@ -78,7 +83,9 @@ select
     pm_cap_share,
     -- Largest whole number of appointed PM within the share (breach <=> appointed_pm above it).
     cast(floor(pm_cap_share * pm_positions + rounding_offset + 1e-9) as bigint) as pm_cap_max_appointed,
-    appointed_pm > floor(pm_cap_share * pm_positions + rounding_offset + 1e-9) as pm_cap_breach,
+    case when has_appointment_data then
+        appointed_pm > floor(pm_cap_share * pm_positions + rounding_offset + 1e-9)
+    end as pm_cap_breach,
     appointed_positions,
     appointed_officers,
     total_positions,
@@ -89,7 +96,7 @@ select
         cast(least(entity_cap_max, greatest(entity_cap_min,
             floor(entity_cap_share * total_positions + rounding_offset + 1e-9))) as bigint)
     end as entity_cap_max_appointed,
-    case when total_positions is not null then
+    case when total_positions is not null and has_appointment_data then
         appointed_positions
             > least(entity_cap_max, greatest(entity_cap_min,
                 floor(entity_cap_share * total_positions + rounding_offset + 1e-9)))
