@@ -8,6 +8,7 @@ quarantine CSV holds exactly rows_quarantined rows for that file.
 from __future__ import annotations
 
 import csv
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,3 +124,18 @@ def reason_of(quarantine: pl.DataFrame, source_row: int) -> str:
     hit = quarantine.filter(pl.col("source_row").cast(pl.Int64) == source_row)
     assert hit.height == 1, f"expected one quarantined row at source_row {source_row}, got {hit.height}"
     return hit["reason_code"][0]
+
+
+def copy_dbt_project(target: Path) -> Path:
+    """A copy of the dbt project (models, macros, seeds, generic tests) a test may edit: rules are
+    data, so a test changes a seed row there and builds with build(project_dir=...)."""
+    from pipelines import paths
+
+    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic"):
+        source = paths.PROJECT_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, target / item)
+        else:
+            (target / item).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / item)
+    return target

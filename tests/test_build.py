@@ -8,12 +8,12 @@ seconds per call, so the module builds once and the tests read the result.
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import copy_dbt_project
 
 from pipelines import build, marts, paths
 from pipelines.dbt_runner import run_dbt
@@ -230,14 +230,7 @@ def test_no_staging_snapshot_is_a_clear_error(tmp_path: Path, monkeypatch: pytes
 def test_editing_a_seed_row_changes_the_marts(built: build.BuildResult, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Rules are data: ministries L3 support/advisory from PM/OS to CA in a copy of the project."""
-    project = tmp_path / "project"
-    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic"):
-        source = paths.PROJECT_ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, project / item)
-        else:
-            (project / item).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, project / item)
+    project = copy_dbt_project(tmp_path / "project")
     rules = project / "seeds" / "rules" / "classification_rules.csv"
     text = rules.read_text(encoding="utf-8")
     assert "T7-MIN-3-SA,national,ministry,3,support_advisory,PM,OS," in text

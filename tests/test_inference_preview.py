@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import write_csv
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from tests.conftest import write_csv
 
 
 def test_validate_previews_the_title_inference(data_root: Path, tmp_path: Path) -> None:

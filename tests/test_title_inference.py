@@ -16,8 +16,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import copy_dbt_project
 
-from pipelines import build, paths, review
+from pipelines import build, review
 from pipelines.errors import ContractError
 from pipelines.staging_io import write_snapshot
 
@@ -150,14 +151,7 @@ def test_review_loop_decides_a_title_on_the_next_build(built: Built, tmp_path: P
                       {"decision_lectura": "puesto directivo", "decision_nivel": 3,
                        "decision_tipo_organo": "Órgano de apoyo", "decidido_por": "analista"})
     assert excel_row >= 2
-    project = tmp_path / "project"
-    for item in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic"):
-        source = paths.PROJECT_ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, project / item)
-        else:
-            (project / item).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, project / item)
+    project = copy_dbt_project(tmp_path / "project")
     decisions = project / "seeds" / "review" / "position_review_decisions.csv"
     first = review.apply_workbook(workbook, decisions)
     assert (first.added, first.replaced) == (1, 0)
