@@ -10,7 +10,6 @@ Decisions are keyed by the normalized title, so they hold for every snapshot.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,10 +18,10 @@ import polars as pl
 
 from pipelines import marts, paths, review_entities
 from pipelines.errors import ContractError
+from pipelines.review_vocabulary import spanish, vocabulary
 
 REVIEW_SEEDS = paths.PROJECT_ROOT / "seeds" / "review"
 DECISIONS_PATH = REVIEW_SEEDS / "position_review_decisions.csv"
-VOCABULARY_PATH = REVIEW_SEEDS / "review_vocabulary.csv"
 DECISION_COLUMNS = ("decision_id", "title_key", "unit_key", "entity_classification", "reading",
                     "organizational_level", "body_type", "decided_by", "decided_on", "note")
 SHEET = "Puestos por revisar"
@@ -49,21 +48,6 @@ SHOWN = {
 ANSWERS = ("decision_lectura", "decision_nivel", "decision_tipo_organo", "decidido_por", "nota")
 
 
-def vocabulary(domain: str) -> dict[str, str]:
-    """Spanish word (and canonical value) -> canonical value, for one domain of the workbook."""
-    with VOCABULARY_PATH.open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["domain"] == domain]
-    out = {r["spanish"].strip().lower(): r["canonical"] for r in rows}
-    out.update({r["canonical"]: r["canonical"] for r in rows})
-    return out
-
-
-def _spanish(domain: str) -> dict[str, str]:
-    """canonical -> Spanish word shown in the workbook."""
-    with VOCABULARY_PATH.open(encoding="utf-8", newline="") as handle:
-        return {r["canonical"]: r["spanish"] for r in csv.DictReader(handle) if r["domain"] == domain}
-
-
 def review_frame(snapshot: str | None = None) -> pl.DataFrame:
     """The rows to review, Spanish headers, biggest first; suggestions in Spanish words."""
     try:
@@ -72,7 +56,7 @@ def review_frame(snapshot: str | None = None) -> pl.DataFrame:
         raise ContractError(f"no list of positions to review ({error})",
                             "run `servir-pm refresh` (or `servir-pm build`) first, then `servir-pm review`",
                             paths.marts_dir(snapshot)) from None
-    readings, bodies = _spanish("reading"), _spanish("body_type")
+    readings, bodies = spanish("reading"), spanish("body_type")
     shown = frame.sort(["positions", "title_key"], descending=[True, False]).select(
         [pl.col(source).alias(header) for header, source in SHOWN.items()])
     return shown.with_columns(
@@ -95,7 +79,7 @@ def write_workbook(out: Path, snapshot: str | None = None) -> tuple[Path, int, i
         sheet = workbook.get_worksheet_by_name(SHEET)
         last = max(frame.height, 1)
         first_answer = len(SHOWN)
-        lists = {0: sorted(set(_spanish("reading").values())), 2: sorted(set(_spanish("body_type").values()))}
+        lists = {0: sorted(set(spanish("reading").values())), 2: sorted(set(spanish("body_type").values()))}
         for offset, values in lists.items():
             sheet.data_validation(1, first_answer + offset, last, first_answer + offset,
                                   {"validate": "list", "source": values, "ignore_blank": True})

@@ -13,6 +13,7 @@ import polars as pl
 
 from pipelines import marts, paths
 from pipelines.errors import ContractError
+from pipelines.review_vocabulary import spanish, vocabulary
 
 ENTITY_SHEET = "Entidades por revisar"
 DECISIONS_PATH = paths.PROJECT_ROOT / "seeds" / "review" / "entity_review_decisions.csv"
@@ -33,9 +34,6 @@ SHOWN = {
     "puestos": "positions",
 }
 ANSWERS = ("decision_clasificacion", "decision_nivel_gobierno", "decidido_por", "nota")
-LEVELS = {"nacional": "national", "regional": "regional", "local": "local",
-          "national": "national", "gobierno nacional": "national", "gobierno regional": "regional",
-          "gobierno local": "local"}
 
 
 def classifications() -> dict[str, str]:
@@ -70,8 +68,8 @@ def write_sheet(workbook, frame: pl.DataFrame) -> None:  # type: ignore[no-untyp
     lists.hide()
     sheet.data_validation(1, first, last, first, {"validate": "list", "source": f"=Listas!$A$1:$A${len(labels)}",
                                                   "ignore_blank": True})
-    sheet.data_validation(1, first + 1, last, first + 1,
-                          {"validate": "list", "source": ["nacional", "regional", "local"], "ignore_blank": True})
+    levels = list(dict.fromkeys(spanish("government_level").values()))
+    sheet.data_validation(1, first + 1, last, first + 1, {"validate": "list", "source": levels, "ignore_blank": True})
 
 
 def read_decisions(path: Path) -> pl.DataFrame:
@@ -95,7 +93,8 @@ def read_decisions(path: Path) -> pl.DataFrame:
     ).with_columns(
         pl.col("class_written").str.to_lowercase().replace_strict(classifications(), default=None)
         .alias("entity_classification"),
-        pl.col("level_written").str.to_lowercase().replace_strict(LEVELS, default=None).alias("government_level"),
+        pl.col("level_written").str.to_lowercase().replace_strict(vocabulary("government_level"), default=None)
+        .alias("government_level"),
     )
     bad = rows.filter((pl.col("entity_name_key") == "")
                       | ((pl.col("class_written") != "") & pl.col("entity_classification").is_null())
