@@ -66,7 +66,10 @@ keyed as (
     select
         p.*,
         e.government_level as entity_government_level,
-        e.entity_classification as entity_entity_classification
+        e.entity_classification as entity_entity_classification,
+        -- One key per (title, unit, level, classification) combination, nulls included: every
+        -- step below joins and ranks on it (JSON keeps a null apart from the text 'null').
+        md5(to_json([p.position_title, p.unit_name, e.government_level, e.entity_classification])) as combo_key
     from positions as p
     left join entities as e
         on e.snapshot = p.snapshot
@@ -75,6 +78,7 @@ keyed as (
 
 combos as (
     select distinct
+        combo_key,
         position_title,
         unit_name,
         entity_government_level as government_level,
@@ -136,16 +140,13 @@ combos_texts as (
 -- title) name the unit it heads.
 head_noun_parts as (
     select
-        c.position_title,
-        c.unit_name,
-        c.government_level,
-        c.entity_classification,
+        c.combo_key,
         substr(c.title_normalized, length(h.head_noun) + 2) as title_unit_part
     from combos_texts as c
     inner join head_nouns as h
         on starts_with(c.title_normalized, h.head_noun || ' ')
     qualify row_number() over (
-        partition by c.position_title, c.unit_name, c.government_level, c.entity_classification
+        partition by c.combo_key
         order by length(h.head_noun) desc
     ) = 1
 ),
@@ -154,10 +155,7 @@ combos_normalized as (
     select c.*, h.title_unit_part
     from combos_texts as c
     left join head_noun_parts as h
-        on h.position_title is not distinct from c.position_title
-        and h.unit_name is not distinct from c.unit_name
-        and h.government_level is not distinct from c.government_level
-        and h.entity_classification is not distinct from c.entity_classification
+        on h.combo_key = c.combo_key
 ),
 
 -- The texts each combination offers to the rules, in order of preference: the unit named after a
@@ -175,10 +173,7 @@ candidates as (
 
 rule_matches as (
     select
-        c.position_title,
-        c.unit_name,
-        c.government_level,
-        c.entity_classification,
+        c.combo_key,
         c.candidate_rank,
         r.*
     from candidates as c
@@ -197,47 +192,41 @@ best_rule as (
     select *
     from rule_matches
     qualify row_number() over (
-        partition by position_title, unit_name, government_level, entity_classification
+        partition by combo_key
         order by is_generic, candidate_rank, priority, rule_key
     ) = 1
 ),
 
 function_matches as (
     select
-        c.position_title,
-        c.unit_name,
-        c.government_level,
-        c.entity_classification,
+        c.combo_key,
         f.rule_key as function_rule,
         f.body_type as function_body_type
     from combos_normalized as c
     inner join functions as f
         on position(' ' || f.pattern in ' ' || coalesce(c.title_normalized, '') || ' ' || coalesce(c.unit_normalized, '')) > 0
     qualify row_number() over (
-        partition by c.position_title, c.unit_name, c.government_level, c.entity_classification
+        partition by c.combo_key
         order by f.priority, f.rule_key
     ) = 1
 ),
 
 best_decision as (
-    select c.position_title, c.unit_name, c.government_level, c.entity_classification, d.*
+    select c.combo_key, d.*
     from combos_normalized as c
     inner join decisions as d
         on d.title_key = c.title_normalized
         and (d.unit_key is null or d.unit_key = c.unit_normalized)
         and (d.entity_classification is null or d.entity_classification = c.entity_classification)
     qualify row_number() over (
-        partition by c.position_title, c.unit_name, c.government_level, c.entity_classification
+        partition by c.combo_key
         order by (d.unit_key is null), (d.entity_classification is null), d.decision_id
     ) = 1
 ),
 
 readings as (
     select
-        c.position_title,
-        c.unit_name,
-        c.government_level,
-        c.entity_classification,
+        c.combo_key,
         c.title_normalized,
         c.unit_normalized,
         r.rule_key as inference_rule,
@@ -258,20 +247,11 @@ readings as (
         d.body_type as decided_body_type
     from combos_normalized as c
     left join best_rule as r
-        on r.position_title is not distinct from c.position_title
-        and r.unit_name is not distinct from c.unit_name
-        and r.government_level is not distinct from c.government_level
-        and r.entity_classification is not distinct from c.entity_classification
+        on r.combo_key = c.combo_key
     left join function_matches as fm
-        on fm.position_title is not distinct from c.position_title
-        and fm.unit_name is not distinct from c.unit_name
-        and fm.government_level is not distinct from c.government_level
-        and fm.entity_classification is not distinct from c.entity_classification
+        on fm.combo_key = c.combo_key
     left join best_decision as d
-        on d.position_title is not distinct from c.position_title
-        and d.unit_name is not distinct from c.unit_name
-        and d.government_level is not distinct from c.government_level
-        and d.entity_classification is not distinct from c.entity_classification
+        on d.combo_key = c.combo_key
 ),
 
 resolved as (
@@ -294,10 +274,7 @@ resolved as (
         r.decision_id is not null as is_decided
     from keyed as k
     left join readings as r
-        on r.position_title is not distinct from k.position_title
-        and r.unit_name is not distinct from k.unit_name
-        and r.government_level is not distinct from k.entity_government_level
-        and r.entity_classification is not distinct from k.entity_entity_classification
+        on r.combo_key = k.combo_key
 ),
 
 final as (
@@ -318,7 +295,7 @@ final as (
 )
 
 select
-    * exclude (organizational_level, body_type, entity_government_level, entity_entity_classification,
+    * exclude (organizational_level, body_type, entity_government_level, entity_entity_classification, combo_key,
                rule_reading, rule_level, rule_body_type, rule_confidence, is_decided),
     organizational_level as organizational_level_input,
     body_type as body_type_input,
