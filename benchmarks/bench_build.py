@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from pipelines import paths
-from pipelines.staging_io import write_snapshot
+from tests.staging_io import write_snapshot
 
 SNAPSHOT = "2016-05-31"
 SEED = 20160531
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         startup = _seconds([dbt, "--version"], env)
         parse = _seconds([dbt, "parse", "--no-partial-parse", *project], env)
 
-        from pipelines.build import build  # after the env is set: paths are read at call time
+        from pipelines.build.warehouse import build  # after the env is set: paths are read at call time
 
         started = time.perf_counter()
         result = build(SNAPSHOT, unit_tests=args.unit_tests)

@@ -23,18 +23,18 @@ def _run(stage: str, args: list[str]) -> dict:
         summary = generate_sample(Path(args[0]), scale=float(args[1]), snapshot_date=Path(args[0]).name)
         return {"rows": summary["rows"]["positions"]}
     if stage == "ingest":
-        from pipelines.ingest import ingest_snapshot
+        from pipelines.ingest.snapshot import ingest_snapshot
 
         result = ingest_snapshot(Path(args[0]))
         return {"rows": sum(f.rows_read for f in result.files if f.table == "positions"),
                 "quarantined": sum(f.rows_quarantined for f in result.files)}
     if stage == "build":
-        from pipelines.build import build
+        from pipelines.build.warehouse import build
 
         build(args[0])
         return {}
     if stage == "report":
-        from pipelines.report import render
+        from pipelines.report.render import render
 
         return {"pages": len(render(args[0]))}
     raise SystemExit(f"unknown stage {stage}")

@@ -35,7 +35,7 @@
 
 
 {% macro fold_text(expression) -%}
-    {#- Matching key like pipelines.contract.fold: lower case, no accents, no spaces/punctuation. -#}
+    {#- Matching key like pipelines.ingest.contract.fold: lower case, no accents, no spaces/punctuation. -#}
     regexp_replace(lower(strip_accents(coalesce({{ expression }}, ''))), '[^a-z0-9]+', '', 'g')
 {%- endmacro %}
 
@@ -52,7 +52,7 @@
 
 
 {% macro staged_series_metadata() %}
-    {#- The series.json ingestion copies beside each snapshot's Parquet (pipelines.series): one row
+    {#- The series.json ingestion copies beside each snapshot's Parquet (pipelines.refresh.series): one row
         per file, its snapshot taken from the folder name. When no snapshot carries one (hand-made
         staging), an empty relation with the same columns: every snapshot then gets the defaults. -#}
     {%- set pattern = var('staging_root') ~ '/' ~ var('snapshot') ~ '/series.json' -%}

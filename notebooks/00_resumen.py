@@ -13,11 +13,11 @@
 # %%
 # TITLE [es] Resumen para la alta dirección
 # TITLE [en] Leadership brief
-# One-page brief: headline figures and a few charts, all from the marts (pipelines.marts).
+# One-page brief: headline figures and a few charts, all from the marts (pipelines.build.marts).
 import polars as pl
 
-from pipelines import charts, labels
-from pipelines.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS, STATUS_COLORS
+from pipelines.report import charts, labels
+from pipelines.report.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS, STATUS_COLORS
 
 # %% tags=["parameters"]
 # snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data

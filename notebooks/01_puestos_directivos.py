@@ -16,8 +16,8 @@
 # Where the management positions are (SERVIR 2016 Graphs 3-7), from mart_management_positions.
 import polars as pl
 
-from pipelines import charts, labels
-from pipelines.charts import LEVEL_COLORS
+from pipelines.report import charts, labels
+from pipelines.report.charts import LEVEL_COLORS
 
 # %% tags=["parameters"]
 # snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data

@@ -16,8 +16,9 @@
 # PO/PM/CA (Table 9, Graph 15), TPM (Table 12, Graphs 16-17), PM roles (Graphs 21-22), from the marts.
 import polars as pl
 
-from pipelines import charts, disclosure, labels
-from pipelines.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS
+from pipelines.disclosure import suppress as disclosure
+from pipelines.report import charts, labels
+from pipelines.report.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS
 
 # %% tags=["parameters"]
 # snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data

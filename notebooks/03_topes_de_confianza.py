@@ -19,8 +19,8 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import charts, labels
-from pipelines.charts import LEVEL_COLORS, STATUS_COLORS
+from pipelines.report import charts, labels
+from pipelines.report.charts import LEVEL_COLORS, STATUS_COLORS
 
 # %% tags=["parameters"]
 # snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data

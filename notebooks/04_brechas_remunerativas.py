@@ -15,12 +15,13 @@
 # TITLE [en] Pay gaps
 # Pay distribution, gaps, legal benchmarks, valuation and transition cost, from the compensation marts.
 # Only aggregates are published: per-position pay (mart_valuation) is summarized, never listed, and every
-# published cell goes through pipelines.disclosure (seeds/publication/suppression_rules.csv).
+# published cell goes through pipelines.disclosure.suppress (seeds/publication/suppression_rules.csv).
 import plotly.graph_objects as go
 import polars as pl
 
-from pipelines import charts, disclosure, labels
-from pipelines.charts import LEVEL_COLORS, REGIME_COLORS, ROLE_COLORS
+from pipelines.disclosure import suppress as disclosure
+from pipelines.report import charts, labels
+from pipelines.report.charts import LEVEL_COLORS, REGIME_COLORS, ROLE_COLORS
 
 # %% tags=["parameters"]
 # snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data

@@ -19,8 +19,10 @@
 # this snapshot). Occupants are never shown; counts go through the same suppression as other pages.
 import polars as pl
 
-from pipelines import charts, disclosure, labels, marts
-from pipelines.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS
+from pipelines.build import marts
+from pipelines.disclosure import suppress as disclosure
+from pipelines.report import charts, labels
+from pipelines.report.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS
 
 # %% tags=["parameters"]
 # snapshot "" = the latest snapshot with marts; data_dir "" = SERVIR_PM_DATA or ./data

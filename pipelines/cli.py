@@ -9,7 +9,7 @@ import typer
 
 from pipelines import paths
 from pipelines.errors import PipelineError
-from pipelines.refresh import DEFAULT_MIN_AGE_SECONDS
+from pipelines.refresh.cycle import DEFAULT_MIN_AGE_SECONDS
 
 app = typer.Typer(help="SERVIR public-manager analytics: ingest, validate, build and report on the "
                        "entity and management-position registries.", no_args_is_help=True,
@@ -37,7 +37,7 @@ def _guard(step: str, action, locked: bool = False):  # type: ignore[no-untyped-
 
     try:
         if locked:
-            from pipelines.lock import exclusive
+            from pipelines.refresh.lock import exclusive
 
             with exclusive(step):
                 return action()
@@ -55,7 +55,7 @@ def _guard(step: str, action, locked: bool = False):  # type: ignore[no-untyped-
 
 def _ingest(snapshot_dir: Path, sheet: str | None):  # type: ignore[no-untyped-def]
     from pipelines.console import ingest_summary, progress
-    from pipelines.ingest import ingest_snapshot
+    from pipelines.ingest.snapshot import ingest_snapshot
 
     with progress(f"Ingesting {snapshot_dir}") as step:
         result = ingest_snapshot(snapshot_dir, sheet=sheet, on_step=step)
@@ -78,7 +78,7 @@ def validate(
         "(runs the inference model in a scratch warehouse, about 15 s).")] = True,
 ) -> None:
     """Check one file against the contract and print a readable report; builds nothing."""
-    from pipelines.contract import TABLES
+    from pipelines.ingest.contract import TABLES
 
     if table not in TABLES:
         raise typer.BadParameter(f"--table must be one of {', '.join(TABLES)}")
@@ -86,9 +86,9 @@ def validate(
     def action() -> None:
         from pipelines.console import columns_table, validation_report
         from pipelines.errors import ContractError
-        from pipelines.ingest import validate_file
-        from pipelines.normalize import map_headers
-        from pipelines.readers import read_table
+        from pipelines.ingest.normalize import map_headers
+        from pipelines.ingest.readers import read_table
+        from pipelines.ingest.snapshot import validate_file
 
         try:
             report, quarantined = validate_file(file, table, sheet)
@@ -103,7 +103,7 @@ def validate(
             typer.echo("Note: entity references are checked only when a whole snapshot is ingested.")
             if titles and report.rows_valid:
                 from pipelines.console import inference_preview_report
-                from pipelines.inference_preview import preview
+                from pipelines.review.preview import preview
 
                 inference_preview_report(preview(file, sheet, entities))
 
@@ -130,7 +130,7 @@ def sample(
         from pipelines.sample import generate_sample
 
         if out is None and snapshot_date is None and seed == SAMPLE_SEED and scale == 1.0:
-            from pipelines.bootstrap import generate_sample_snapshots
+            from pipelines.refresh.bootstrap import generate_sample_snapshots
 
             written = generate_sample_snapshots(paths.raw_dir(), announce=typer.echo)
             typer.echo(f"Sample in {paths.raw_dir()}: " + (", ".join(p.name for p in written) + " written"
@@ -163,7 +163,7 @@ def ingest(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None) -> None:
 
 
 def _build(snapshot: str | None):  # type: ignore[no-untyped-def]
-    from pipelines.build import build as run_build
+    from pipelines.build.warehouse import build as run_build
     from pipelines.console import progress
 
     with progress(f"Building marts for {snapshot or 'every staged snapshot'} (dbt)"):
@@ -187,7 +187,7 @@ LangOpt = Annotated[str, typer.Option("--lang", help="Report language: es (defau
 
 def _report(snapshot: str, lang: str):  # type: ignore[no-untyped-def]
     from pipelines.console import progress
-    from pipelines.report import render
+    from pipelines.report.render import render
 
     with progress(f"Rendering reports for {snapshot} ({lang})") as step:
         pages = render(snapshot, lang, on_step=step)
@@ -233,7 +233,7 @@ def run(snapshot_dir: SnapshotArg = None, sheet: SheetOpt = None, lang: LangOpt 
 
 def _prepare_fresh_checkout() -> None:
     """First `make run` only: the sample and the embedded real snapshots into data/raw."""
-    from pipelines.bootstrap import prepare_fresh_checkout
+    from pipelines.refresh.bootstrap import prepare_fresh_checkout
 
     prepare_fresh_checkout(announce=typer.echo)
 
@@ -265,8 +265,8 @@ def _refresh_command(force: bool, lang: str, min_age: float, on_failure: str | N
     from pipelines.console import progress
 
     def action() -> None:
-        from pipelines.discovery import hidden_folders
-        from pipelines.refresh import refresh as run_refresh
+        from pipelines.ingest.discovery import hidden_folders
+        from pipelines.refresh.cycle import refresh as run_refresh
 
         for folder in hidden_folders(paths.raw_dir()):
             typer.echo(f"Skipped {folder}: folders whose name starts with a dot are never ingested "
@@ -285,7 +285,7 @@ def _refresh_command(force: bool, lang: str, min_age: float, on_failure: str | N
             typer.echo(f"Withdrawn {name}: {why} (its staging, marts, reports and warehouse rows removed)")
         typer.echo(f"Published {', '.join(result.plan.affected) or 'no snapshot'} in {result.seconds:.1f} s "
                    f"(run {result.run_id}); reports in {paths.reports_dir()}")
-        from pipelines.inference_summary import describe
+        from pipelines.review.summary import describe
 
         for name, counts in result.counts.get("classification", {}).items():
             typer.echo(describe(name, counts))
@@ -316,9 +316,9 @@ def _run_failure_hook(command: str, exit_code: int) -> None:
     import os
     import subprocess
 
-    from pipelines import runlog
-    from pipelines.redact import redact
-    from pipelines.salt import KEY_ENV, LEGACY_KEY_ENV
+    from pipelines.privacy.redact import redact
+    from pipelines.privacy.salt import KEY_ENV, LEGACY_KEY_ENV
+    from pipelines.refresh import runlog
 
     last = next((r for r in reversed(runlog.runs()) if r.get("outcome") in ("failed", "partial")), {})
     env = {**os.environ, "SERVIR_PM_EXIT_CODE": str(exit_code), "SERVIR_PM_RUN_ID": str(last.get("run_id", "")),
@@ -347,9 +347,9 @@ def review(
     """Write the review workbook of titles the inference cannot settle, or apply a filled one."""
 
     def action() -> None:
-        from pipelines import marts
+        from pipelines.build import marts
         from pipelines.errors import ContractError
-        from pipelines.review import DECISIONS_PATH, apply_workbook, write_workbook
+        from pipelines.review.workbook import DECISIONS_PATH, apply_workbook, write_workbook
 
         if apply is not None:
             done = apply_workbook(apply)
@@ -375,7 +375,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Machine-readabl
         import json
 
         from pipelines.console import status_report
-        from pipelines.status import collect
+        from pipelines.refresh.status import collect
 
         report = collect()
         if as_json:
@@ -395,7 +395,7 @@ def schedule(
     """Show how to run the refresh unattended: a cron line, or a systemd service + timer (deploy/)."""
 
     def action() -> None:
-        from pipelines.schedule import Schedule, parse_time, render
+        from pipelines.refresh.schedule import Schedule, parse_time, render
 
         hour, minute = parse_time(at)
         texts = render(Schedule(hour, minute, paths.PROJECT_ROOT, on_failure))

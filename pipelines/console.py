@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipelines.errors import PipelineError
-from pipelines.redact import redact
+from pipelines.privacy.redact import redact
 
 # Logs of scheduled runs are read in files, not terminals: give them room instead of 80 columns.
 _WIDTH = None if sys.stdout.isatty() else 140

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.redact import redact
+from pipelines.privacy.redact import redact
 
 
 class PipelineError(Exception):

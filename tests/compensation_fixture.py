@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.contract import staging_columns
+from pipelines.ingest.contract import staging_columns
 
 SNAPSHOT = "2016-05-31"
 

@@ -68,7 +68,7 @@ def entities_csv(snap: Path) -> Path:
 
 @dataclass
 class Ingested:
-    result: object  # pipelines.ingest.SnapshotResult
+    result: object  # pipelines.ingest.snapshot.SnapshotResult
     staging: dict[str, pl.DataFrame]
     quarantine: dict[str, pl.DataFrame]  # as read back from the quarantine CSV, all text
     reports: dict[str, object]  # file name -> FileReport
@@ -88,7 +88,7 @@ def read_quarantine(path: Path) -> pl.DataFrame:
 
 
 def run_ingest(snapshot_dir: Path) -> Ingested:
-    from pipelines.ingest import ingest_snapshot
+    from pipelines.ingest.snapshot import ingest_snapshot
 
     result = ingest_snapshot(snapshot_dir)
     staging = {t: pl.read_parquet(result.staging_dir / f"{t}.parquet") for t in ("entities", "positions")}
@@ -111,7 +111,7 @@ def run_ingest(snapshot_dir: Path) -> Ingested:
 
 def run_validate(path: Path, table: str):  # type: ignore[no-untyped-def]
     """`validate_file` with the accounting checks; returns (report, quarantined frame)."""
-    from pipelines.ingest import validate_file
+    from pipelines.ingest.snapshot import validate_file
 
     report, quarantined = validate_file(path, table)
     assert_accounting(report)

@@ -1,6 +1,6 @@
 """The bad-input corpus: one test per kind of broken input, each with its exact expected outcome.
 
-Expectations are derived from ../shared/domain/DATA_CONTRACT.md and pipelines/contract.py, not
+Expectations are derived from ../shared/domain/DATA_CONTRACT.md and pipelines/ingest/contract.py, not
 from the code's output: a row's reason_code is the first of contract.REASONS that applies, and
 source_row counts like a spreadsheet (header on row N, first data row N+1).
 Every ingestion goes through conftest.run_ingest/run_validate, which check
@@ -463,7 +463,7 @@ def test_formula_text_kept_in_staging_and_neutralized_in_quarantine(snap: Path, 
 
 
 def test_neutralize_leaves_plain_numbers_alone() -> None:
-    from pipelines.csv_safety import neutralize
+    from pipelines.ingest.csv_safety import neutralize
 
     frame = pl.DataFrame({"v": ["-50", "+51", "-1.234,50", "=1+1", "-1+2", "+cmd", "@x", "texto", None]})
     assert neutralize(frame)["v"].to_list() == [
@@ -592,7 +592,7 @@ def test_names_and_raw_dni_never_reach_staging_or_quarantine(snap: Path, entitie
 
 
 def hmac_key(secret: str, normalized_id: str) -> str:
-    """HMAC-SHA256 of the normalized ID, first 20 hex characters (pipelines.pseudonym)."""
+    """HMAC-SHA256 of the normalized ID, first 20 hex characters (pipelines.privacy.pseudonym)."""
     return hmac.new(secret.encode(), normalized_id.encode(), hashlib.sha256).hexdigest()[:20]
 
 

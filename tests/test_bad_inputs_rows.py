@@ -141,7 +141,7 @@ def test_two_stray_quotes_stop_naming_the_first_line(snap: Path, entities_csv: P
 
 def test_a_parser_that_loses_a_row_is_caught_by_the_byte_count(snap: Path, entities_csv: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipelines.readers as readers
+    import pipelines.ingest.readers as readers
 
     real = readers.pl.read_csv
     monkeypatch.setattr(readers.pl, "read_csv", lambda *a, **k: real(*a, **k).head(-1))  # drops the last row
@@ -267,7 +267,7 @@ def test_sheet_option_reads_only_that_sheet(snap: Path) -> None:
 
 
 def run_validate_sheet(path: Path, sheet: str):  # type: ignore[no-untyped-def]
-    from pipelines.ingest import validate_file
+    from pipelines.ingest.snapshot import validate_file
 
     report, quarantined = validate_file(path, "positions", sheet)
     assert report.rows_read == report.rows_valid + report.rows_quarantined
@@ -314,7 +314,7 @@ def test_zip_bomb_is_refused_from_the_zip_directory_before_any_cell_is_read(
         for info, data in parts:
             bomb.writestr(info, data)
         bomb.filelist[-1].file_size = 10 * 1024 ** 3
-    monkeypatch.setattr("pipelines.xlsx._load_grid", _never_called)
+    monkeypatch.setattr("pipelines.ingest.xlsx._load_grid", _never_called)
     stop(snap, "positions.xlsx", "zip bomb", "10,240 MB")
 
 
@@ -328,14 +328,14 @@ def test_huge_used_range_is_refused_before_loading_cells(
     sheet.write_row(1, 0, position("P1"))
     sheet.write(1_048_575, 16_383, "x")  # XFD1048576: a reader would allocate 17 billion cells
     book.close()
-    monkeypatch.setattr("pipelines.xlsx._load_grid", _never_called)
+    monkeypatch.setattr("pipelines.ingest.xlsx._load_grid", _never_called)
     err = stop(snap, "positions.xlsx", "1,048,576 rows x 16,384 columns")
     assert "refused before loading" in err.problem
 
 
 def test_uncompressed_size_cap_is_a_documented_constant(snap: Path, entities_csv: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines import xlsx
+    from pipelines.ingest import xlsx
 
     assert xlsx.MAX_UNCOMPRESSED_BYTES == 512 * 1024 ** 2
     _book(snap / "positions.xlsx", {"Hoja1": [POSITION_HEADER, position("P1")]})
@@ -402,7 +402,7 @@ def test_a_header_close_to_an_alias_is_suggested(snap: Path, entities_csv: Path)
 
 
 def test_connector_words_are_a_seed_not_code() -> None:
-    from pipelines.contract import CONTRACT_SEEDS, header_key
+    from pipelines.ingest.contract import CONTRACT_SEEDS, header_key
 
     words = (CONTRACT_SEEDS / "header_connectors.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert {w.split(",")[0] for w in words} == {"de", "del", "la", "las", "los", "el", "y"}
@@ -456,7 +456,7 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 def test_real_mef_extract_counts_the_same_rows_from_xlsx_and_csv() -> None:
     """The same real MEF sheet as .xlsx and as .csv: 3,941 rows counted from the bytes and read."""
-    from pipelines.readers import read_table
+    from pipelines.ingest.readers import read_table
 
     xlsx, csv = (REAL / f"mef_consulta_amigable_GN_sector_pliego_ue_2015-2025.{s}" for s in ("xlsx", "csv"))
     if not xlsx.exists() or not csv.exists():
@@ -485,7 +485,7 @@ def test_a_rust_panic_in_the_cell_reader_is_a_message_not_a_traceback(
         raise PanicException("capacity overflow")
 
     _book(snap / "positions.xlsx", {"Hoja1": [POSITION_HEADER, position("P1")]})
-    monkeypatch.setattr("pipelines.xlsx.pl.read_excel", panic)
+    monkeypatch.setattr("pipelines.ingest.xlsx.pl.read_excel", panic)
     stop(snap, "positions.xlsx", "cannot be read (PanicException)")
 
 
@@ -493,8 +493,8 @@ def test_fast_and_general_sheet_scans_agree(tmp_path: Path) -> None:
     """The vectorized scan (usual sheets) and the cell-by-cell one give the same extent and last row."""
     import xlsxwriter
 
-    from pipelines.xlsx import _blank_shared_strings
-    from pipelines.xlsx_scan import scan_fast, scan_general
+    from pipelines.ingest.xlsx import _blank_shared_strings
+    from pipelines.ingest.xlsx_scan import scan_fast, scan_general
 
     path = tmp_path / "book.xlsx"
     book = xlsxwriter.Workbook(str(path))

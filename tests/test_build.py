@@ -14,11 +14,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 from conftest import copy_dbt_project
+from staging_io import write_snapshot
 
-from pipelines import build, marts, paths
-from pipelines.dbt_runner import run_dbt
+from pipelines import paths
+from pipelines.build import marts
+from pipelines.build import warehouse as build
+from pipelines.build.dbt_runner import run_dbt
 from pipelines.errors import BuildError
-from pipelines.staging_io import write_snapshot
 
 SNAPSHOT = "2016-05-31"
 FORMULA_TITLE = '=HYPERLINK("http://example.com","x")'
@@ -207,7 +209,7 @@ def test_exports_exist_and_neutralize_formulas(built: build.BuildResult) -> None
 def test_rebuild_is_byte_identical(built: build.BuildResult) -> None:
     folder = paths.marts_dir(SNAPSHOT)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    from pipelines import export
+    from pipelines.build import export
 
     export.export_marts([SNAPSHOT])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

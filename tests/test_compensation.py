@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 from compensation_fixture import write_snapshot
 
-from pipelines import disclosure
+from pipelines.disclosure import suppress as disclosure
 from pipelines.paths import PROJECT_ROOT
 
 COMPENSATION_MARTS = [

@@ -1,4 +1,4 @@
-from pipelines import contract
+from pipelines.ingest import contract
 
 
 def test_fold_ignores_case_accents_spaces_and_punctuation() -> None:

@@ -19,7 +19,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import complementary, disclosure, export, paths, publication_review
+from pipelines import paths
+from pipelines.build import export
+from pipelines.disclosure import column_review as publication_review
+from pipelines.disclosure import complementary
+from pipelines.disclosure import suppress as disclosure
 from pipelines.errors import BuildError
 from pipelines.sample import generate_sample
 
@@ -28,8 +32,8 @@ A = "2016-05-31"
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from pipelines.build import build
-    from pipelines.ingest import ingest_snapshot
+    from pipelines.build.warehouse import build
+    from pipelines.ingest.snapshot import ingest_snapshot
 
     root = tmp_path_factory.mktemp("disclosure") / "data"
     with pytest.MonkeyPatch.context() as monkeypatch:

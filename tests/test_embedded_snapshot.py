@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 from conftest import run_validate
 
-from pipelines.embedded import EMBEDDED_ROOT
-from pipelines.normalize import map_headers
-from pipelines.series import read_series
+from pipelines.embedded.snapshots import EMBEDDED_ROOT
+from pipelines.ingest.normalize import map_headers
+from pipelines.refresh.series import read_series
 
 FOLDER = EMBEDDED_ROOT / "2025-01-31"
 

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 
 import polars as pl
 import pytest
+from staging_io import write_snapshot
 
-from pipelines.dbt_runner import run_dbt
-from pipelines.names import name_key, with_name_key
-from pipelines.staging_io import write_snapshot
+from pipelines.build.dbt_runner import run_dbt
+from pipelines.ingest.names import name_key, with_name_key
 
 SNAPSHOT = "2025-01-31"
 EXE, AUT, JUD, LEG, REG, LOC = ("Poder Ejecutivo", "Organismos autónomos", "Poder Judicial",

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from staging_io import write_snapshot
 
-from pipelines import build, marts, paths
-from pipelines.staging_io import write_snapshot
+from pipelines import paths
+from pipelines.build import marts
+from pipelines.build import warehouse as build
 
 A, B, C = "2016-05-31", "servir_2016-11-30", "2017-02-28"
 

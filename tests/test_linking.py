@@ -15,8 +15,8 @@ import polars as pl
 import pytest
 from conftest import reason_of, run_ingest, run_validate, write_csv
 
-from pipelines.linking import link_positions
-from pipelines.names import with_name_key
+from pipelines.ingest.linking import link_positions
+from pipelines.ingest.names import with_name_key
 
 ENTITIES = [  # (entity_id, name as the registry writes it)
     ("PTE-143", "MINISTERIO DE SALUD (MINSA)"),

@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import export, marts
-from pipelines.csv_safety import neutralize
+from pipelines.build import export, marts
+from pipelines.ingest.csv_safety import neutralize
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipelines.normalize import date_expr, enum_expr, int_expr, map_headers, money_expr
+from pipelines.ingest.normalize import date_expr, enum_expr, int_expr, map_headers, money_expr
 
 
 def _apply(expr_fn, values: list[str | None]) -> list:

@@ -128,7 +128,7 @@ def test_refresh_failure_log_and_hook_carry_no_identifier(data_root: Path, tmp_p
 
 
 def test_redaction_masks_every_document_number_shape() -> None:
-    from pipelines.redact import MASK, redact, redact_any
+    from pipelines.privacy.redact import MASK, redact, redact_any
 
     text = f"found '{DNI_A}', {DNI_A}.0, 1234567, RUC 20123456789, CE 001234567; run 20261129T072319Z, 1,234,567 rows"
     assert redact(text) == (f"found '{MASK}', {MASK}, {MASK}, RUC {MASK}, CE {MASK}; run 20261129T072319Z, "
@@ -167,8 +167,8 @@ def test_real_snapshot_with_ids_refuses_the_default_key(snap: Path, monkeypatch:
 
 def test_synthetic_snapshot_may_use_the_default_key(snap: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Known property of the sample: its keys are made with a public key and can be reversed."""
-    from pipelines.salt import DEFAULT_KEY
-    from pipelines.series import SeriesInfo, write_series
+    from pipelines.privacy.salt import DEFAULT_KEY
+    from pipelines.refresh.series import SeriesInfo, write_series
 
     monkeypatch.delenv("SERVIR_PM_KEY")
     _people(snap)
@@ -213,7 +213,7 @@ def test_same_person_same_key_from_csv_xlsx_and_parquet(snap: Path, entities_csv
 
 
 def test_key_fingerprint_changes_with_the_key_and_hides_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines.salt import salt_fingerprint
+    from pipelines.privacy.salt import salt_fingerprint
 
     monkeypatch.setenv("SERVIR_PM_KEY", "one")
     first = salt_fingerprint()
@@ -223,8 +223,8 @@ def test_key_fingerprint_changes_with_the_key_and_hides_it(monkeypatch: pytest.M
 
 def test_our_own_names_are_not_taken_for_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A snapshot folder may be named 20250331: the run log and manifest keep it as it is."""
-    from pipelines import runlog
-    from pipelines.manifest import build_manifest
+    from pipelines.ingest.manifest import build_manifest
+    from pipelines.refresh import runlog
 
     monkeypatch.setenv("SERVIR_PM_DATA", str(tmp_path / "data"))
     runlog.append({"run_id": "r1", "snapshots": ["20250331"], "error": f"bad value {DNI_A}"})

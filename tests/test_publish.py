@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import lock, paths, publish
+from pipelines import paths
+from pipelines.refresh import lock, publish
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_no_change_refresh_leaves_every_output_untouched(data: Path) -> None:
 
 def test_no_change_path_loads_neither_dbt_nor_the_data_libraries(data: Path) -> None:
     """Why the no-change refresh is fast (timed in `make bench`): it never imports them."""
-    probe = ("import sys\nfrom pipelines.refresh import refresh\nresult = refresh()\n"
+    probe = ("import sys\nfrom pipelines.refresh.cycle import refresh\nresult = refresh()\n"
              "heavy = sorted(m for m in ('dbt', 'duckdb', 'polars', 'great_expectations', 'papermill') "
              "if m in sys.modules)\nprint(result.outcome, heavy)")
     done = subprocess.run([sys.executable, "-c", probe], env=_env(data), capture_output=True, text=True,
@@ -193,8 +193,9 @@ def test_status_shows_inputs_and_what_changed_since(data: Path) -> None:
 
 def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
         data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines import build, refresh
+    from pipelines.build import warehouse as build
     from pipelines.errors import BuildError
+    from pipelines.refresh import cycle as refresh
 
     def failing_build(**_: object) -> None:  # what dbt_runner raises when a data test fails
         raise BuildError(problem="dbt build failed:\n  - test.servir_pm.unique_combination_mart_turnover: Got 2 "
@@ -226,7 +227,8 @@ def test_a_failure_before_any_build_is_logged_and_reported_to_the_hook(data: Pat
 
 def test_a_new_pseudonym_salt_rebuilds_every_snapshot(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys made with two salts never match: every occupant would look replaced."""
-    from pipelines import publish, refresh
+    from pipelines.refresh import cycle as refresh
+    from pipelines.refresh import publish
 
     for key, value in _env(data).items():
         monkeypatch.setenv(key, value)
@@ -301,7 +303,9 @@ def test_a_removed_raw_folder_is_withdrawn_and_the_sample_stays_deleted(
 
 
 def test_a_file_still_being_written_waits_for_the_next_run(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines import ingest, publish, refresh
+    from pipelines.ingest import snapshot as ingest
+    from pipelines.refresh import cycle as refresh
+    from pipelines.refresh import publish
 
     for key, value in _env(data).items():
         monkeypatch.setenv(key, value)
@@ -336,7 +340,7 @@ def test_a_panic_mid_run_ends_the_log_runs_the_hook_and_cleans_up(
         data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from pipelines import build
+    from pipelines.build import warehouse as build
     from pipelines.cli import app
 
     def panicking_build(**_: object) -> None:

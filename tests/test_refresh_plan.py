@@ -10,8 +10,11 @@ import pytest
 from conftest import ENTITY_HEADER, ENTITY_ROWS, POSITION_HEADER, position, write_csv
 from typer.testing import CliRunner
 
-from pipelines import bootstrap, embedded, paths, refresh
+from pipelines import paths
 from pipelines.cli import app
+from pipelines.embedded import snapshots as embedded
+from pipelines.refresh import bootstrap
+from pipelines.refresh import cycle as refresh
 
 SAMPLE = {"series": "muestra-sintetica-2016", "origin": "synthetic"}
 REAL = {"series": "gobpe-directorio", "origin": "real"}

@@ -2,7 +2,7 @@
 plotly charts, headline figures match the marts, and each language shows only its own text.
 
 One module-scoped build of the embedded sample in a temporary data folder, then one render per
-language (`pipelines.report.render`), so the whole module runs in about a minute. The build also
+language (`pipelines.report.render.render`), so the whole module runs in about a minute. The build also
 holds a second snapshot, the sample with a few hand-made changes (NEXT_CHANGES), so the page on
 change between snapshots (06) is rendered both as the first snapshot and as a later one.
 """
@@ -18,7 +18,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import charts, labels, marts, paths, report
+from pipelines import paths
+from pipelines.build import marts
+from pipelines.report import charts, labels
+from pipelines.report import render as report
 
 SNAPSHOT = paths.SAMPLE_SNAPSHOT
 NEXT = paths.SAMPLE_NEXT_SNAPSHOT
@@ -43,8 +46,9 @@ def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
 
 def _next_snapshot() -> None:
     """Stage NEXT: the sample's snapshot with NEXT_CHANGES made by hand (no second ingestion)."""
-    from pipelines.series import read_series
-    from pipelines.staging_io import write_snapshot
+    from staging_io import write_snapshot
+
+    from pipelines.refresh.series import read_series
 
     staged = paths.staging_dir(SNAPSHOT)
     entities = pl.read_parquet(staged / "entities.parquet")
@@ -90,8 +94,8 @@ def _next_snapshot() -> None:
 
 
 def _build_sample() -> None:
-    from pipelines.build import build
-    from pipelines.ingest import ingest_snapshot
+    from pipelines.build.warehouse import build
+    from pipelines.ingest.snapshot import ingest_snapshot
     from pipelines.sample import generate_sample
 
     generate_sample(paths.raw_dir(SNAPSHOT))

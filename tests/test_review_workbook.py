@@ -11,8 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import review, review_entities
 from pipelines.errors import ContractError
+from pipelines.review import entities as review_entities
+from pipelines.review import workbook as review
 
 SNAPSHOT = "2025-01-31"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines import contract
+from pipelines.ingest import contract
 from pipelines.sample import generate_sample
 from pipelines.sample.reference import REFERENCE_DIR
 

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from conftest import run_ingest
 
-from pipelines import contract
+from pipelines.ingest import contract
 from pipelines.sample import evolve_snapshot, generate_sample
 from pipelines.sample.evolve import RATE_KEYS, RATES_PATH, evolution_rates
 from pipelines.sample.positions import REGIMES

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from pipelines import paths
 from pipelines.cli import app
-from pipelines.schedule import Schedule, render
+from pipelines.refresh.schedule import Schedule, render
 
 runner = CliRunner()
 

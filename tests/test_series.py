@@ -14,11 +14,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from staging_io import write_snapshot
 from test_history import ENTITIES, ENTITIES_B, POSITIONS_A, POSITIONS_B
 
-from pipelines import build, marts, report
-from pipelines.series import SeriesInfo
-from pipelines.staging_io import write_snapshot
+from pipelines.build import marts
+from pipelines.build import warehouse as build
+from pipelines.refresh.series import SeriesInfo
+from pipelines.report import render as report
 
 S1, R, S2 = "2016-05-31", "2016-08-31", "2016-11-30"
 SAMPLE = SeriesInfo(series="muestra-sintetica-2016", origin="synthetic")
@@ -84,7 +86,7 @@ def _text(page: Path) -> str:
 
 
 def test_page_05_compares_a_real_snapshot_with_2016_and_tests_the_sample(built: Path, tmp_path: Path) -> None:
-    from pipelines import labels
+    from pipelines.report import labels
 
     pages = {}
     for snapshot in (R, S1):
@@ -100,7 +102,7 @@ def test_page_05_compares_a_real_snapshot_with_2016_and_tests_the_sample(built: 
 
 
 def test_page_06_of_a_real_snapshot_has_no_sample_history(built: Path, tmp_path: Path) -> None:
-    from pipelines import labels
+    from pipelines.report import labels
 
     rendered = report.render(R, "es", out_dir=tmp_path / R, only=["06_evolucion"])
     page = _text(rendered[0].html_path)

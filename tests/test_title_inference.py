@@ -17,10 +17,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 from conftest import copy_dbt_project
+from staging_io import write_snapshot
 
-from pipelines import build, review
+from pipelines.build import warehouse as build
 from pipelines.errors import ContractError
-from pipelines.staging_io import write_snapshot
+from pipelines.review import workbook as review
 
 SNAPSHOT = "2025-01-31"
 DATA = Path(__file__).parent / "data"

@@ -1,7 +1,7 @@
 -- Each position of each snapshot set against the same position (position_id) in the previous
 -- snapshot of the same series (stg_registry__snapshots: a real extract is never compared with the
 -- synthetic sample), so every change between consecutive snapshots is one row. Snapshots are
--- ordered by snapshot_date, then name (undated names first, as pipelines.marts orders them); the
+-- ordered by snapshot_date, then name (undated names first, as pipelines.build.marts orders them); the
 -- first snapshot of a series has no previous one and yields no rows.
 --
 -- Why not dbt snapshots: they record history in the warehouse as builds happen, so the history

@@ -1,7 +1,7 @@
 -- One row per staged snapshot: the series it belongs to and where its data comes from, from the
--- series.json ingestion copies into data/staging/<snapshot>/ (pipelines.series). History compares
+-- series.json ingestion copies into data/staging/<snapshot>/ (pipelines.refresh.series). History compares
 -- consecutive snapshots of the same series only. A snapshot staged without the file gets the
--- defaults pipelines.series documents: series 'default', origin 'real'.
+-- defaults pipelines.refresh.series documents: series 'default', origin 'real'.
 with staged as (
     select distinct
         snapshot,

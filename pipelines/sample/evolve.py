@@ -58,11 +58,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from pipelines import contract, paths
+from pipelines import paths
+from pipelines.ingest import contract
+from pipelines.refresh.series import read_series, write_series
 from pipelines.sample import reference, spanish
 from pipelines.sample.positions import MINISTER_PAY, P_FEMALE, PAY_FLOOR, PMC_PAY, REGIMES, REGIONAL_GM_PAY
 from pipelines.sample.readme import render_evolved
-from pipelines.series import read_series, write_series
 
 RATES_PATH = reference.REFERENCE_DIR / "evolution_rates.csv"
 # Every rate this module reads; evolution_rates() refuses a table that lacks one.

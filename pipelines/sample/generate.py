@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from pipelines.refresh.series import SeriesInfo, write_series
 from pipelines.sample import reference, spanish
 from pipelines.sample.frame import build_frame
 from pipelines.sample.positions import body_mix, generate_chunk
 from pipelines.sample.readme import render
-from pipelines.series import SeriesInfo, write_series
 
 DEFAULT_CHUNK_ROWS = 100_000
 # Every sample snapshot belongs to one synthetic series, never compared with real extracts.

@@ -1,0 +1,1 @@
+"""Build: run dbt over the staged snapshots into the warehouse, export the marts."""

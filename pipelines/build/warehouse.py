@@ -1,0 +1,106 @@
+"""Stage 3: classify every position and publish the marts.
+
+`build()` runs `dbt build` (seeds, staging, classification, marts and their data tests) on the
+staged snapshots, then exports every mart per snapshot (pipelines.build.export). The lead's CLI wires
+`servir-pm build [SNAPSHOT]` to it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines import paths
+from pipelines.build import export
+from pipelines.build.dbt_runner import run_dbt
+from pipelines.errors import BuildError
+
+ASSUMPTIONS = ("A1", "A2", "A3", "A4")  # seeds/rules/assumptions.csv; var assume_<a1|a2|a3|a4>
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    snapshots: tuple[str, ...]
+    files: tuple[Path, ...]
+    dbt_seconds: float  # the whole dbt call: imports, parse, then execution
+    dbt_execution_seconds: float  # dbt's own "Finished running ... in" time (seeds, models, tests)
+    export_seconds: float
+    tests_passed: int = 0  # dbt data tests (and unit tests, if run) that passed
+
+
+def staged_snapshots(snapshot: str | None = None) -> list[str]:
+    """Snapshot folders under data/staging holding both Parquet files (one, if `snapshot` given)."""
+    root = paths.staging_dir()
+    if snapshot is not None:
+        folder = root / snapshot
+        missing = [t for t in ("entities", "positions") if not (folder / f"{t}.parquet").is_file()]
+        if missing:
+            raise BuildError(
+                problem=f"snapshot {snapshot!r} is not staged: missing "
+                + ", ".join(f"{m}.parquet" for m in missing),
+                fix=f"run ingestion for it first (servir-pm ingest {snapshot})",
+                file=folder,
+            )
+        return [snapshot]
+    found = sorted(
+        d.name for d in root.glob("*")
+        if d.is_dir() and (d / "entities.parquet").is_file() and (d / "positions.parquet").is_file()
+    )
+    if not found:
+        raise BuildError(
+            problem="no staging snapshot found (expected <snapshot>/entities.parquet and positions.parquet)",
+            fix="run ingestion first (servir-pm ingest) or set SERVIR_PM_DATA to the data folder",
+            file=root,
+        )
+    return found
+
+
+def build(
+    snapshot: str | None = None,
+    *,
+    assumptions: Mapping[str, bool] | None = None,
+    unit_tests: bool = False,
+    export_marts: bool = True,
+    exports: Sequence[str] | None = None,
+    project_dir: Path | None = None,
+) -> BuildResult:
+    """Build the warehouse from every staged snapshot; export one snapshot's marts (all if None).
+
+    assumptions: e.g. {"A2": False} switches assumption A2 off for this build (default: all on).
+    unit_tests: also run the dbt unit tests (logic tests of the rules; ~10 s more). They do not
+    depend on the data, so `make test` runs them and a routine refresh can skip them.
+    exports: export these snapshots instead (a refresh exports only what its change affects).
+    project_dir: a copy of the dbt project to build instead of this one (tests edit seeds there).
+    Raises BuildError (file, problem, fix) on any failure; the previous marts stay in place.
+    """
+    snapshots = staged_snapshots(snapshot)
+    # dbt always reads every staged snapshot: the history marts compare each snapshot with the
+    # one before it, so building one snapshot alone would export it without its history.
+    # `snapshot` only narrows what is exported.
+    staged_snapshots()
+    dbt_vars: dict[str, object] = {"snapshot": "*"}
+    for name, on in (assumptions or {}).items():
+        if name.upper() not in ASSUMPTIONS:
+            raise BuildError(problem=f"unknown assumption {name!r}",
+                             fix=f"use one of {', '.join(ASSUMPTIONS)}")
+        dbt_vars[f"assume_{name.lower()}"] = bool(on)
+    command = ["build", "--full-refresh"]  # seeds are replaced, so an edited seed's new columns load
+    if not unit_tests:
+        command += ["--exclude-resource-type", "unit_test"]
+    started = time.perf_counter()
+    result = run_dbt(command, dbt_vars=dbt_vars, project_dir=project_dir)
+    dbt_seconds = time.perf_counter() - started
+    execution_seconds = float(getattr(result, "elapsed_time", 0.0) or 0.0)
+    files: list[Path] = []
+    started = time.perf_counter()
+    if exports is not None:
+        snapshots = list(exports)
+    if export_marts:
+        files = export.export_marts(snapshots)
+    tests_passed = sum(1 for r in getattr(result, "results", None) or []
+                       if getattr(getattr(r, "node", None), "resource_type", "") in ("test", "unit_test")
+                       and str(r.status).lower() == "pass")
+    return BuildResult(tuple(snapshots), tuple(files), dbt_seconds, execution_seconds,
+                       time.perf_counter() - started, tests_passed)

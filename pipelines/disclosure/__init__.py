@@ -1,0 +1,1 @@
+"""Disclosure control: which published cells are suppressed, and why."""

@@ -1,0 +1,1 @@
+"""Real snapshots shipped with the project (built from ../shared/realdata)."""

@@ -1,0 +1,352 @@
+"""Ingest one snapshot: read every file, map headers, normalize, validate, split, write.
+
+Every row read ends in exactly one place: data/staging/<snapshot>/<table>.parquet or
+data/quarantine/<snapshot>/<table>.csv with its reason. Outputs are written aside and swapped
+in at the end, so a snapshot that stops half-way leaves the previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import paths
+from pipelines.errors import ContractError, UnreadableFileError
+from pipelines.ingest import linking, manifest
+from pipelines.ingest.contract import COLUMNS, KEYS, REASONS, TABLES, staging_columns
+from pipelines.ingest.csv_safety import write_safe_csv
+from pipelines.ingest.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of, unsupported_table_files
+from pipelines.ingest.names import with_name_key
+from pipelines.ingest.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
+from pipelines.ingest.readers import read_table
+from pipelines.ingest.row_issues import ISSUE_CODE, ISSUE_TEXT, attach_issues
+from pipelines.privacy.redact import redact_any, redact_expr
+from pipelines.privacy.salt import require_secret_key
+from pipelines.refresh.series import read_series, write_series
+
+# Quarantine files show the row as it came; a cell this long is cut so the file stays usable.
+_QUARANTINE_CELL_CHARS = 1_000
+_WARN_ONLY_KINDS = ("date",)  # a bad date empties the value and warns; the position still counts
+
+StepCallback = Callable[[str], None]
+
+
+@dataclass
+class FileReport:
+    file: str
+    table: str
+    sha256: str
+    size_bytes: int
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_row: int
+    columns_recognized: dict[str, str]
+    columns_recognized_how: dict[str, str]
+    columns_ignored: list[str]
+    columns_repeated: list[str]
+    columns_dropped_personal: list[str]
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_quarantined: int = 0
+    quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)  # reason_code -> first few reasons
+    rows_counted: int | None = None  # rows counted from the file's bytes, without the parser
+    sheets: list[dict] = field(default_factory=list)  # XLSX: every sheet read (name, header row, rows)
+    notes: list[str] = field(default_factory=list)  # what the reader skipped (title lines, sheets, ...)
+    header_suggestions: dict[str, str] = field(default_factory=dict)  # unknown header -> close accepted one
+
+
+@dataclass
+class TableResult:
+    valid: pl.DataFrame
+    quarantined: pl.DataFrame
+    reports: list[FileReport]
+
+
+@dataclass
+class SnapshotResult:
+    snapshot: str
+    files: list[FileReport]
+    timings: dict[str, float]
+    staging_dir: Path
+    quarantine_dir: Path
+    manifest_path: Path
+    table_checks: dict[str, dict]
+
+
+def load_file(path: Path, table: str, sheet: str | None = None,
+              allow_default_key: bool = True) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
+    """(typed rows, the same rows as written, report). Stops with a clear error if unusable.
+    allow_default_key: False for a real (not synthetic) snapshot: occupant IDs need a secret key."""
+    raw = read_table(path, table, sheet)
+    mapping: HeaderMapping = map_headers(raw.frame.columns, table)
+    require_columns(mapping, table, str(path))
+    if not allow_default_key:
+        _require_key_if_ids(raw.frame, mapping, path)
+    report = FileReport(
+        file=str(path), table=table, sha256=sha256_of(path), size_bytes=path.stat().st_size,
+        file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
+        header_row=raw.header_row, columns_recognized=mapping.recognized, columns_recognized_how=mapping.how,
+        columns_ignored=mapping.ignored, columns_repeated=mapping.repeated,
+        columns_dropped_personal=mapping.dropped_personal, rows_read=raw.frame.height,
+        rows_counted=raw.rows_counted, sheets=raw.sheets, notes=raw.notes, header_suggestions=mapping.suggestions,
+    )
+    origin = [
+        pl.lit(path.name).alias("source_file"),
+        (raw.source_rows.alias("source_row") if raw.source_rows is not None
+         else (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row")),
+    ]
+    typed = normalize(raw.frame, mapping, table).with_columns(origin)
+    # The row as written, under contract names; personal names never, IDs only as their hash.
+    as_written = raw.frame.select(
+        pl.col(h).alias(c) for h, c in mapping.recognized.items() if c != "occupant_id"
+    ).with_columns(origin)
+    if raw.source_sheets is not None:
+        as_written = as_written.with_columns(raw.source_sheets.alias("source_sheet"))
+    if "occupant_key" in typed.columns and "occupant_id" in mapping.recognized.values():
+        as_written = as_written.with_columns(typed["occupant_key"])
+    typed, as_written = attach_issues(raw.issues, mapping, typed, as_written)
+    return typed, as_written, report
+
+
+def _require_key_if_ids(frame: pl.DataFrame, mapping: HeaderMapping, path: Path) -> None:
+    id_headers = [h for h, c in mapping.recognized.items() if c == "occupant_id"]
+    carries_ids = id_headers and frame.select(
+        pl.col(id_headers[0]).cast(pl.Utf8).str.strip_chars().str.len_chars().fill_null(0).gt(0).any()).item()
+    if carries_ids:
+        require_secret_key(path)
+
+
+def _reason_text(code: str, column: str, value: str | None) -> str:
+    text = REASONS[code].text.format(column=column)
+    if value is not None:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        text += f" (found {shown!r})"
+    return text
+
+
+def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
+                  known_entity_ids: list[str] | None,
+                  linked: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split rows into (valid typed rows, quarantined rows as written + reason_code + reason).
+    `linked`: findings of pipelines.ingest.linking (row, reason_code, reason); they replace the row
+    checks' own findings about entity_id for those rows."""
+    from pipelines.ingest.expectations import REPEAT, row_findings  # great_expectations: import only here
+
+    key = KEYS[table]
+    typed = typed.with_columns(
+        (pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct()).alias(REPEAT + key))
+    findings = row_findings(typed, table, known_entity_ids)
+    order = list(REASONS)
+    pieces = []
+    if ISSUE_CODE in typed.columns:  # the reader's findings: the row itself is broken
+        broken = typed.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), ISSUE_CODE, ISSUE_TEXT).filter(
+            pl.col(ISSUE_CODE).is_not_null())
+        pieces.append(broken.select(
+            "row", pl.col(ISSUE_CODE).replace_strict({c: i for i, c in enumerate(order)}, return_dtype=pl.Int64)
+            .alias("rank"), pl.col(ISSUE_CODE).alias("reason_code"), pl.col(ISSUE_TEXT).alias("reason")))
+    same_digits = {k.lstrip("0"): k for k in known_entity_ids or []}  # '10' -> '010'
+    for finding in findings:
+        rows = pl.Series("row", finding.rows, dtype=pl.UInt32)
+        if linked is not None and finding.column == "entity_id":
+            rows = rows.filter(~rows.is_in(linked["row"].implode()))
+        if not rows.len():
+            continue
+        values = as_written[finding.column].gather(rows) if finding.column in as_written.columns else None
+        hints = same_digits if finding.reason_code == "unknown_entity" else {}
+        pieces.append(pl.DataFrame({
+            "row": rows,
+            "rank": [order.index(finding.reason_code)] * len(rows),
+            "reason_code": [finding.reason_code] * len(rows),
+            "reason": [_reason_text(finding.reason_code, finding.column, v) + _did_you_mean(v, hints)
+                       for v in (values.to_list() if values is not None else [None] * len(rows))],
+        }))
+    if linked is not None and linked.height:
+        rank = pl.col("reason_code").replace_strict({c: i for i, c in enumerate(order)}, return_dtype=pl.Int64)
+        pieces.append(linked.select("row", rank.alias("rank"), "reason_code", "reason"))
+    if not pieces:
+        return typed, as_written.clear().with_columns(
+            pl.lit(None, pl.Utf8).alias("reason_code"), pl.lit(None, pl.Utf8).alias("reason"))
+    problems = (
+        pl.concat(pieces).sort("row", "rank")
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("reason_code").first(), pl.col("reason").str.join("; "))
+    )
+    bad = problems["row"]
+    indexed = pl.int_range(pl.len(), dtype=pl.UInt32)
+    valid = typed.filter(~indexed.is_in(bad.implode()))
+    quarantined = (
+        as_written.with_row_index("row").join(problems, on="row", how="inner").sort("row").drop("row")
+        .with_columns(redact_expr(pl.col("reason")))  # a reason quotes a value: never an ID
+    )
+    return valid, quarantined
+
+
+def _did_you_mean(value: str | None, same_digits: dict[str, str]) -> str:
+    """'010' for '10' when only leading zeros differ (Excel drops them from codes)."""
+    digits = (value or "").strip().lstrip("0")
+    match = same_digits.get(digits) if digits else None
+    return f"; did you mean {match!r}? (same code with other leading zeros)" if match else ""
+
+
+def ingest_table(files: list[Path], table: str, known_entity_ids: list[str] | None,
+                 sheet: str | None = None, entities: TableResult | None = None,
+                 allow_default_key: bool = True) -> TableResult:
+    """`entities`: the snapshot's ingested entities, to link positions by id or by name."""
+    typed_parts, written_parts, reports = [], [], []
+    for path in files:
+        typed, written, report = load_file(path, table, sheet, allow_default_key)
+        typed_parts.append(typed)
+        written_parts.append(written)
+        reports.append(report)
+    typed = with_name_key(pl.concat(typed_parts, how="diagonal_relaxed"))
+    written = pl.concat(written_parts, how="diagonal_relaxed")
+    linked = None
+    if entities is not None:
+        link = linking.link_positions(typed, entities.valid, entities.quarantined)
+        typed, linked, known_entity_ids = link.typed, link.findings, link.known_entity_ids
+    valid, quarantined = validate_rows(typed, written, table, known_entity_ids, linked)
+    _count(reports, valid, quarantined, typed, table)
+    return TableResult(valid, quarantined, reports)
+
+
+def _count(reports: list[FileReport], valid: pl.DataFrame, quarantined: pl.DataFrame,
+           typed: pl.DataFrame, table: str) -> None:
+    warn_columns = [c.name for c in COLUMNS[table] if c.kind in _WARN_ONLY_KINDS]
+    for report in reports:
+        name = Path(report.file).name
+        mine = quarantined.filter(pl.col("source_file") == name)
+        report.rows_quarantined = mine.height
+        report.rows_valid = valid.filter(pl.col("source_file") == name).height
+        report.quarantined_by_reason = dict(sorted(
+            mine.group_by("reason_code").len().iter_rows(), key=lambda kv: list(REASONS).index(kv[0])))
+        report.examples = {
+            code: mine.filter(pl.col("reason_code") == code).head(3)
+            .select(pl.format("row {}: {}", "source_row", "reason"))
+            .to_series().to_list()
+            for code in report.quarantined_by_reason
+        }
+        kept = valid.filter(pl.col("source_file") == name)
+        for column in warn_columns:
+            unreadable = kept[UNPARSED + column].drop_nulls()
+            if unreadable.len():
+                report.warnings[f"{column}: unreadable, left empty"] = unreadable.len()
+                report.examples[f"warning:{column}"] = unreadable.head(3).to_list()
+
+
+def _truncate_long_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    limit = _QUARANTINE_CELL_CHARS
+    return frame.with_columns(
+        pl.when(pl.col(c).str.len_chars() > limit)
+        .then(pl.col(c).str.slice(0, 200) + pl.format("…[cut: {} characters]", pl.col(c).str.len_chars()))
+        .otherwise(pl.col(c)).alias(c)
+        for c, dtype in frame.schema.items() if dtype == pl.Utf8
+    )
+
+
+def _staging_frame(valid: pl.DataFrame, table: str) -> pl.DataFrame:
+    schema = staging_columns(table)
+    return valid.select(pl.col(c).cast(getattr(pl, dtype)) for c, dtype in schema.items())
+
+
+def _swap_in(built: Path, final: Path) -> None:
+    """Replace `final` with `built` with the shortest possible window of absence."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = built.with_name(f"old-{built.name}")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    built.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
+                    on_step: StepCallback | None = None) -> SnapshotResult:
+    step = on_step or (lambda _msg: None)
+    snapshot_dir = Path(snapshot_dir)
+    if not snapshot_dir.is_dir():
+        raise UnreadableFileError("the snapshot folder does not exist",
+                                  "give a folder like data/raw/2016-05-31 holding entities.* and positions.*",
+                                  snapshot_dir)
+    snapshot = paths.snapshot_name(snapshot_dir)
+    series = read_series(snapshot_dir)  # a bad series.json stops here, before any work
+    files = discover_files(snapshot_dir)
+    for path in unsupported_table_files(snapshot_dir):
+        read_table(path, "positions")  # raises the format's own message (.xls: how to convert)
+    for table in TABLES:
+        if not files[table]:
+            raise ContractError(
+                f"no {table} file in the snapshot folder",
+                f"add a CSV, XLSX or Parquet file whose name starts with "
+                f"{' or '.join(TABLE_FILE_PREFIXES[table][:2])} (e.g. {table}.csv)", snapshot_dir)
+    started = time.time()
+    timings: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    step(f"entities: reading and validating {len(files['entities'])} file(s)")
+    entities = ingest_table(files["entities"], "entities", None, sheet)
+    known = entities.valid["entity_id"].unique().sort().to_list()
+    timings["entities"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    step(f"positions: reading and validating {len(files['positions'])} file(s)")
+    positions = ingest_table(files["positions"], "positions", known, sheet, entities=entities,
+                             allow_default_key=read_series(snapshot_dir).is_synthetic)
+    timings["positions"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    step("table-level checks (uniqueness, references, ranges)")
+    from pipelines.ingest.expectations import table_report
+
+    staged = {"entities": _staging_frame(entities.valid, "entities"),
+              "positions": _staging_frame(positions.valid, "positions")}
+    checks = {"entities": table_report(staged["entities"], "entities", known),
+              "positions": table_report(staged["positions"], "positions", known)}
+    timings["table_checks"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    step("writing staging, quarantine and manifest")
+    staging_final, quarantine_final = paths.staging_dir(snapshot), paths.quarantine_dir(snapshot)
+    # Built outside data/staging so dbt's `staging/*/` glob never sees a half-written snapshot.
+    work = paths.data_dir() / ".work"
+    staging_tmp, quarantine_tmp = work / f"staging-{snapshot}", work / f"quarantine-{snapshot}"
+    for tmp in (staging_tmp, quarantine_tmp):
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+    for table, result in (("entities", entities), ("positions", positions)):
+        staged[table].write_parquet(staging_tmp / f"{table}.parquet", statistics=True)
+        write_safe_csv(_truncate_long_cells(result.quarantined.select(
+            "source_file", "source_row", "reason_code", "reason",
+            pl.exclude("source_file", "source_row", "reason_code", "reason"))), quarantine_tmp / f"{table}.csv")
+    reports = entities.reports + positions.reports
+    (staging_tmp / "validation_report.json").write_text(json.dumps(redact_any(checks), indent=2, ensure_ascii=False))
+    timings["write"] = time.perf_counter() - t0
+    manifest_body = manifest.build_manifest(snapshot, snapshot_dir, [asdict(r) for r in reports], timings, started)
+    (staging_tmp / "manifest.json").write_text(json.dumps(manifest_body, indent=2, ensure_ascii=False))
+    write_series(staging_tmp, series)  # always written (defaults filled in): dbt reads the series from it
+    _swap_in(staging_tmp, staging_final)
+    _swap_in(quarantine_tmp, quarantine_final)
+    return SnapshotResult(snapshot, reports, timings, staging_final, quarantine_final,
+                          staging_final / "manifest.json", checks)
+
+
+def validate_file(path: Path, table: str, sheet: str | None = None) -> tuple[FileReport, pl.DataFrame]:
+    """Check one file against the contract without writing anything (the `validate` command).
+    Positions are not checked against an entities file here (there is none)."""
+    typed, written, report = load_file(Path(path), table, sheet)
+    typed = with_name_key(linking.unchecked(typed) if table == "positions" else typed)
+    valid, quarantined = validate_rows(typed, written, table, None)
+    _count([report], valid, quarantined, typed, table)
+    return report, quarantined

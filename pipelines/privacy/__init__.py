@@ -1,0 +1,1 @@
+"""Keyed pseudonyms and redaction, shared by every stage."""

@@ -1,0 +1,43 @@
+"""Occupant IDs become keyed pseudonyms: HMAC-SHA256 with the secret key of `pipelines.privacy.salt`.
+
+The ID is normalized first, so the same person gets the same key from a CSV, an Excel sheet
+and a Parquet file: spaces, dots and dashes removed, a leading 'DNI' label dropped, a float
+written by a spreadsheet or a Parquet double (`98393471.0`, `9.8393471E7`) turned back into its
+digits, and a digits-only ID shorter than a DNI padded with its lost leading zeros to 8 digits
+(`1234567` -> `01234567`). Longer documents (carné de extranjería, RUC) keep their digits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import polars as pl
+
+from pipelines.privacy.salt import key
+
+DNI_DIGITS = 8
+KEY_HEX_CHARS = 20  # 80 bits: no collisions among a country's public servants, short to store
+
+
+def person_id_expr(raw: pl.Expr) -> pl.Expr:
+    """The ID as it is hashed (null when empty)."""
+    text = raw.str.strip_chars().str.to_uppercase().str.replace(r"^D\.?\s?N\.?\s?I\.?\s*[:\-N°º]*\s*", "")
+    plain_float = text.str.extract(r"^(\d+)\.0+$", 1)
+    as_float = text.cast(pl.Float64, strict=False)
+    scientific = (pl.when(text.str.contains(r"^\d+(\.\d+)?E\+?\d+$") & (as_float == as_float.floor()))
+                  .then(as_float.cast(pl.Int64, strict=False).cast(pl.Utf8)))
+    compact = pl.coalesce(plain_float, scientific, text).str.replace_all(r"[^0-9A-Z]", "")
+    padded = (pl.when(compact.str.contains(r"^\d+$") & (compact.str.len_chars() < DNI_DIGITS))
+              .then(compact.str.zfill(DNI_DIGITS)).otherwise(compact))
+    return pl.when(padded == "").then(None).otherwise(padded)
+
+
+def pseudonymize(values: pl.Series) -> pl.Series:
+    """HMAC-SHA256(key, normalized ID), first 20 hex characters; null stays null.
+    Neither polars nor DuckDB has an HMAC: it is computed once per distinct ID, not per row."""
+    secret = key()[0].encode("utf-8")
+    normalized = pl.DataFrame({"id": values.cast(pl.Utf8)}).select(person_id_expr(pl.col("id")).alias("id"))["id"]
+    digests = {value: hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
+               for value in normalized.drop_nulls().unique().to_list()}
+    return normalized.replace_strict(digests, default=None, return_dtype=pl.Utf8).alias(values.name)

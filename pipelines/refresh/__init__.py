@@ -1,0 +1,1 @@
+"""The unattended refresh: plan, lock, build, publish all or nothing, log."""

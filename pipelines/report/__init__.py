@@ -1,0 +1,1 @@
+"""Reports: Spanish HTML pages and charts drawn from the marts."""

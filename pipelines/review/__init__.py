@@ -1,0 +1,1 @@
+"""The analysts' review loop for what inference cannot settle."""
