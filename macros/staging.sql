@@ -1,20 +1,35 @@
-{#- Reading ingestion's Parquet: data/staging/<snapshot>/<table>.parquet. -#}
+{#- Reading ingestion's output: the `registry` sources (models/staging/_registry__sources.yml), whose
+    external_location says where the files are. -#}
 
-{% macro staging_glob(table) -%}
-    {{ var('staging_root') }}/{{ var('snapshot') }}/{{ table }}.parquet
+{% macro staged_files(relation) -%}
+    {#- The file pattern a `registry` source reads: the quoted path of its external_location, so the
+        path is written once, in the sources file. -#}
+    {{ return(modules.re.search("'([^']+)'", relation.external).group(1)) }}
 {%- endmacro %}
 
 
-{% macro assert_staging_exists(table) %}
+{% macro count_files(pattern) -%}
+    {{ return(run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0]) }}
+{%- endmacro %}
+
+
+{% macro documenting() -%}
+    {#- True while `dbt docs generate` compiles the project: it shows the SQL and runs none of it, so
+        the docs can be built on a fresh checkout (nothing staged, no seed loaded yet). -#}
+    {{ return(flags.WHICH == 'generate') }}
+{%- endmacro %}
+
+
+{% macro assert_staging_exists(relation) %}
     {#- DuckDB's own error for an empty glob ("No files found that match the pattern") does not say
-        what to do; stop with a message that names the folder and the fix instead. -#}
+        what to do; stop with a message that names the folder and the fix instead. Not while
+        documenting: the docs describe the models whether or not anything is staged. -#}
     {% if execute %}
-        {% set pattern = staging_glob(table) %}
-        {% set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] %}
-        {% if found == 0 %}
+        {% set pattern = staged_files(relation) %}
+        {% if count_files(pattern) == 0 and not documenting() %}
             {{ exceptions.raise_compiler_error(
                 "No staging snapshot found: no file matches " ~ pattern ~ ". "
-                ~ "Ingestion writes <staging_root>/<snapshot>/" ~ table ~ ".parquet; run ingestion first "
+                ~ "Ingestion writes data/staging/<snapshot>/" ~ relation.identifier ~ ".parquet; run ingestion first "
                 ~ "(servir-pm ingest) or point SERVIR_PM_STAGING at the folder that holds the snapshots."
             ) }}
         {% endif %}
@@ -51,14 +66,13 @@
 {%- endmacro %}
 
 
-{% macro staged_series_metadata() %}
+{% macro staged_series_metadata(series) %}
     {#- The series.json ingestion copies beside each snapshot's Parquet (pipelines.refresh.series): one row
         per file, its snapshot taken from the folder name. When no snapshot carries one (hand-made
         staging), an empty relation with the same columns: every snapshot then gets the defaults. -#}
-    {%- set pattern = var('staging_root') ~ '/' ~ var('snapshot') ~ '/series.json' -%}
     {%- set found = 0 -%}
     {%- if execute -%}
-        {%- set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
+        {%- set found = count_files(staged_files(series)) -%}
     {%- endif -%}
     {%- if found > 0 %}
     select
@@ -67,8 +81,7 @@
         origin,
         source,
         description
-    from read_json('{{ pattern }}', filename = true, format = 'auto',
-                   columns = {series: 'varchar', origin: 'varchar', source: 'varchar', description: 'varchar'})
+    from {{ series }}
     {%- else %}
     select
         null::varchar as snapshot,

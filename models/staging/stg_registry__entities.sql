@@ -1,8 +1,8 @@
 -- One row per entity or type-B unit per snapshot, 1:1 with ingestion's entities.parquet.
-{{ assert_staging_exists('entities') }}
+{{ assert_staging_exists(source('registry', 'entities')) }}
 
 with source as (
-    select * from read_parquet('{{ staging_glob("entities") }}', filename = true, union_by_name = true)
+    select * from {{ source('registry', 'entities') }}
     -- Columns added after a snapshot was ingested (branch, entity_name_key: issue 12) read as null
     -- from older staging files instead of failing the build.
     union all by name

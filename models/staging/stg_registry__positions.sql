@@ -1,8 +1,8 @@
 -- One row per management position per snapshot, 1:1 with ingestion's positions.parquet.
-{{ assert_staging_exists('positions') }}
+{{ assert_staging_exists(source('registry', 'positions')) }}
 
 with source as (
-    select * from read_parquet('{{ staging_glob("positions") }}', filename = true, union_by_name = true)
+    select * from {{ source('registry', 'positions') }}
 )
 
 select

@@ -10,7 +10,7 @@ with staged as (
 ),
 
 metadata as (
-    {{ staged_series_metadata() }}
+    {{ staged_series_metadata(source('registry', 'series')) }}
 )
 
 select
