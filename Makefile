@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SNAPSHOT ?=
 
-.PHONY: run test lint bench clean install lock
+.PHONY: run test lint docs bench clean install lock
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The dbt docs site as one offline HTML file, reports/docs/dbt/index.html (works on a fresh checkout).
+docs: $(STAMP)
+	$(BIN)/servir-pm docs
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run_all

@@ -182,6 +182,14 @@ def build(snapshot: Annotated[str | None, typer.Argument(
     _guard("building", lambda: _build(snapshot), locked=True)
 
 
+@app.command()
+def docs() -> None:
+    """Write the dbt docs site as one HTML file that opens offline (reports/docs/dbt/index.html)."""
+    from pipelines.build.docs import build_docs
+
+    _guard("building the docs", lambda: typer.echo(build_docs().summary()), locked=True)
+
+
 LangOpt = Annotated[str, typer.Option("--lang", help="Report language: es (default) or en.")]
 
 
