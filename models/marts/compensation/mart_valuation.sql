@@ -8,15 +8,23 @@
 --                    reports_to x budget_range x category
 --   adjusted       = main x (pct of function_type + pct of the people band holding direct + indirect reports)
 --   prioritized    = main x prioritized pct, only where is_prioritized
---   valued_annual  = main + adjusted + prioritized;  valued_monthly = valued_annual / 14 (000:1897)
+--   valued_annual  = main + adjusted + prioritized
+--   valued_monthly = valued_annual / payments_a_year of the selected row of
+--                    seeds/compensation/pay_annualizations.csv (default 14, 000:1897);
+--                    valued_monthly_alternative the same with the alternative row (the 2013
+--                    bill's Art. 83: 12 + 2 x 0.5 = 13, 004:952-959)
 --   current_annual = monthly_pay x current_payments_per_year of the position's labor regime
---                    (seeds/compensation/transition_assumptions.csv, the annualization
---                    mart_transition_cost uses too);  gap = valued - current
+--                    (seeds/compensation/transition_assumptions.csv; empty = already in the new
+--                    regime: the selected annualization's cost_months_a_year), the annualization
+--                    mart_transition_cost uses too;  gap = valued - current
 with positions as (
-    select p.*, a.current_payments_per_year as annual_payments_current
+    select
+        p.*,
+        coalesce(a.current_payments_per_year, new_pay.cost_months_a_year) as annual_payments_current
     from {{ ref('int_compensation_positions') }} as p
     left join {{ ref('transition_assumptions') }} as a
         on a.labor_regime = p.labor_regime
+    cross join {{ pay_annualization('selected') }} as new_pay
     where p.servant_group in ('PM', 'CA')
 ),
 
@@ -87,8 +95,13 @@ amounts as (
         function_pct + people_pct as adjusted_pct,
         main_valuation_annual * (function_pct + people_pct) as adjusted_valuation_annual,
         main_valuation_annual * prioritized_pct as prioritized_valuation_annual,
-        {{ comp_parameter('annual_payments_new_regime') }} as annual_payments_new
+        new_pay.annualization,
+        new_pay.payments_a_year as annual_payments_new,
+        alt_pay.annualization as annualization_alternative,
+        alt_pay.payments_a_year as annual_payments_alternative
     from valued
+    cross join {{ pay_annualization('selected') }} as new_pay
+    cross join {{ pay_annualization('alternative') }} as alt_pay
 ),
 
 totals as (
@@ -126,7 +139,12 @@ select
     prioritized_pct,
     prioritized_valuation_annual,
     valued_annual,
+    annualization,
+    annual_payments_new,
     valued_annual / annual_payments_new as valued_monthly,
+    annualization_alternative,
+    annual_payments_alternative,
+    valued_annual / annual_payments_alternative as valued_monthly_alternative,
     case when has_pay then monthly_pay end as current_monthly,
     current_annual,
     valued_annual - current_annual as gap_annual,
