@@ -31,11 +31,7 @@ select
     c.label_en,
     c.table_label_es,
     c.table_label_en,
-    count(o.table5_category) filter (where o.effective_government_level = 'national') as national,
-    count(o.table5_category) filter (where o.effective_government_level = 'regional') as regional,
-    count(o.table5_category) filter (where o.effective_government_level = 'local') as local,
-    count(o.table5_category) filter (where o.effective_government_level is null) as unknown_level,
-    count(o.table5_category) as total
+    {{ counts_by_government_level('o.table5_category', 'o.effective_government_level') }}
 from snapshots as s
 cross join categories as c
 left join officers as o
