@@ -30,3 +30,31 @@
     {#- One numeric parameter of seeds/compensation/compensation_parameters.csv, as a scalar subquery. -#}
     (select value from {{ ref('compensation_parameters') }} where parameter = '{{ name }}')
 {%- endmacro %}
+
+
+{% macro pay_annualization(role) -%}
+    {#- One row of seeds/compensation/pay_annualizations.csv, by role (selected: the annualization
+        mart_valuation and mart_transition_cost use; alternative: shown beside it), as a derived
+        table to cross join:
+            payments_a_year    = monthly_payments + bonuses x bonus_months_each
+                                 (what the annual valuation is divided into: 14 or 12 + 2 x 0.5 = 13)
+            cost_months_a_year = payments_a_year + cts_months_a_year
+                                 (monthly amounts a year a position costs: 14 or 13.5) -#}
+    (
+        select
+            annualization,
+            monthly_payments + bonuses * bonus_months_each as payments_a_year,
+            monthly_payments + bonuses * bonus_months_each + cts_months_a_year as cost_months_a_year
+        from {{ ref('pay_annualizations') }}
+        where role = '{{ role }}'
+    )
+{%- endmacro %}
+
+
+{% macro pay_is_compared(pay_category) -%}
+    {#- True unless seeds/compensation/pay_categories.csv says the category's pay is not compared
+        (is_pay_compared = false: not_determined, excluded, not_management). -#}
+    {{ pay_category }} not in (
+        select pay_category from {{ ref('pay_categories') }} where not is_pay_compared
+    )
+{%- endmacro %}

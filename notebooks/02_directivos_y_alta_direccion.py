@@ -198,3 +198,14 @@ page.show(charts.stacked(
 
 # %%
 page.footer(caveats=[t("managers_notes"), t("sector_names_note")])
+
+# %%
+# Public officers by Table 5 category (000:968-970, 977-978; issue 13 item 9): how they come to
+# office. Labels and the section title come from seeds/rules/table5_categories.csv (via the mart).
+table5 = page.load("public_officers_by_table5", required=False)
+if table5 is not None and table5.height:
+    table5 = disclosure.suppress(table5, "mart_public_officers_by_table5").sort("display_order")
+    page.section(table5[f"table_label_{lang}"][0])
+    t5_levels = [col for col in LEVEL_COLUMNS if table5[col].fill_null(0).sum() > 0]
+    page.table(table5, {f"label_{lang}": c("servant_group", "PO"), **{col: t(LEVEL_COLUMNS[col]) for col in t5_levels},
+                        "total": t("total")}, numeric=[*t5_levels, "total"])

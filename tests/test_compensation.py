@@ -153,9 +153,12 @@ def test_transition_cost(warehouse: duckdb.DuckDBPyConnection) -> None:
     # dl276 with pay: 4000 + 8000 + 12000 + 16000 + 8000 + 17000 + 15000 + 5000 = 85000 a month.
     assert row["people"] == 8
     assert row["current_annual_cost"] == pytest.approx(85000 * 12)
-    assert row["new_annual_cost"] == pytest.approx(85000 * 15)
-    # The bill's own Art. 83 (004:952-959): 12 + 2 x 0.5 aguinaldos + 0.5 CTS = 13.5 payments.
-    assert row["new_annual_cost_art83"] == pytest.approx(85000 * 13.5)
+    # The new regime's 14 payments (000:1897: twelve monthly payments and two annual bonuses).
+    assert row["annualization"] == "servir_2016"
+    assert row["new_annual_cost"] == pytest.approx(85000 * 14)
+    # Beside it, the bill's own Art. 83 (004:952-959): 12 + 2 x 0.5 aguinaldos + 0.5 CTS = 13.5.
+    assert row["annualization_alternative"] == "bill_art83"
+    assert row["new_annual_cost_alternative"] == pytest.approx(85000 * 13.5)
 
 
 def test_bill_2013_reproduction(warehouse: duckdb.DuckDBPyConnection) -> None:

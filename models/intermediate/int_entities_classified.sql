@@ -180,6 +180,7 @@ select
     tpm_annex_09,
     total_positions,
     budget_pia,
+    budget_pia_2014,
     department,
     data_origin,
     source_file,

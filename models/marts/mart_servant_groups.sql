@@ -24,11 +24,7 @@ counted as (
         g.display_order,
         g.servant_group,
         g.label_es,
-        count(c.servant_group) filter (where c.effective_government_level = 'national') as national,
-        count(c.servant_group) filter (where c.effective_government_level = 'regional') as regional,
-        count(c.servant_group) filter (where c.effective_government_level = 'local') as local,
-        count(c.servant_group) filter (where c.effective_government_level is null) as unknown_level,
-        count(c.servant_group) as total,
+        {{ counts_by_government_level('c.servant_group', 'c.effective_government_level') }},
         count(c.servant_group) filter (where c.effective_government_level = 'national' and not c.needs_review)
             as national_confirmed,
         count(c.servant_group) filter (where c.effective_government_level = 'national' and c.needs_review)

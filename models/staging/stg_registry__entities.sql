@@ -3,10 +3,11 @@
 
 with source as (
     select * from {{ source('registry', 'entities') }}
-    -- Columns added after a snapshot was ingested (branch, entity_name_key: issue 12) read as null
-    -- from older staging files instead of failing the build.
+    -- Columns added after a snapshot was ingested (branch, entity_name_key: issue 12;
+    -- budget_pia_2014: issue 13) read as null from older staging files instead of failing the build.
     union all by name
-    select null::varchar as branch, null::varchar as entity_name_key where false
+    select null::varchar as branch, null::varchar as entity_name_key, null::double as budget_pia_2014
+    where false
 )
 
 select
@@ -23,6 +24,7 @@ select
     cast(tpm_annex_09 as boolean) as tpm_annex_09,
     cast(total_positions as integer) as total_positions,
     cast(budget_pia as double) as budget_pia,
+    cast(budget_pia_2014 as double) as budget_pia_2014,
     cast(department as varchar) as department,
     cast(data_origin as varchar) as data_origin,
     cast(source_file as varchar) as source_file,

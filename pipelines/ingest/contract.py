@@ -50,6 +50,7 @@ ENTITY_COLUMNS: tuple[Column, ...] = (
     Column("tpm_annex_09", "bool"),
     Column("total_positions", "int", minimum=0),
     Column("budget_pia", "decimal", minimum=0),
+    Column("budget_pia_2014", "decimal", minimum=0),  # budget range of the valuation (000:1880)
     Column("department", "text"),
     Column("data_origin", "text"),
 )

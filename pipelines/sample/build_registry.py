@@ -159,7 +159,7 @@ def mef_rows(realdata: Path, patterns: list[Pattern], overrides: dict, deps: Dep
     for pliego_id, p in sorted(pliegos.items()):
         cls, how = classify("mef_pliego", MEF_FILE, pliego_id, p["name"], patterns, overrides)
         name = readable_name(p["name"])
-        dep = deps.find(name) if cls == "constitutionally_autonomous_agency" else ""
+        dep = deps.find(name) if cls in ("constitutionally_autonomous_agency", "public_university") else ""
         base = {"government_level": "national", "sector": p["sector"], "source_scope": "mef_pliego",
                 "source_file": MEF_FILE, "source_id": pliego_id, "source_name": p["name"]}
         rec = {**base, "registry_id": f"GN-{pliego_id.replace('-', '')}", "entity_name": name,

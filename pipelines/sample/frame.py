@@ -16,6 +16,8 @@ NATIONAL_ENTITY_CLASSES = (
     "ministry", "public_executing_agency", "specialized_technical_agency", "regulatory_agency",
     "administrative_system_body", "constitutionally_autonomous_agency", "judicial_branch",
     "social_security_fund",
+    # Issue 13 item 5: still drawn (the frame stays the same), classified apart by the rules.
+    "public_university", "central_reserve_bank",
 )
 REGIONAL_ENTITY_CLASSES = (
     "regional_government_hq", "metropolitan_municipality_lima", "regional_public_agency",

@@ -45,7 +45,8 @@ P_FEMALE = np.array([0.0, 0.24, 0.31, 0.37, 0.42])
 # where the entity has its own public attorney, the second becomes the Procuraduría.
 HAS_PROCURADURIA = ("ministry", "regional_government_hq", "metropolitan_municipality_lima",
                     "constitutionally_autonomous_agency", "judicial_branch", "social_security_fund",
-                    "specialized_technical_agency", "regulatory_agency")
+                    "specialized_technical_agency", "regulatory_agency", "public_university",
+                    "central_reserve_bank")
 
 
 @dataclass(frozen=True)

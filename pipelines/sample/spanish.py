@@ -36,6 +36,7 @@ ENTITY_CLASSIFICATION = {
     "metropolitan_municipality_lima": "Municipalidad Metropolitana de Lima",
     "regional_public_agency": "Organismo Público Regional", "program": "Programa",
     "special_project": "Proyecto Especial", "decentralized_body": "Órgano Desconcentrado",
+    "public_university": "Universidad Pública", "central_reserve_bank": "Banco Central de Reserva",
 }
 BODY_TYPE = {
     "senior_management": "Alta Dirección", "line": "Órgano de línea", "consultative": "Órgano consultivo",

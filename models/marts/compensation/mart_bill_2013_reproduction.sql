@@ -15,13 +15,15 @@ with snapshots as (
 ),
 
 -- Second reading, the bill's own Art. 83 (004:952-959): each added aguinaldo is half a month and
--- CTS half a month a year (compensation_parameters bill_art83_*), so 276 and CAS cost
--- x (12 + 2 x 0.5 + 1 x 0.5) / 12 = x 1.125, not x 1.25. Rows *_art83 compare that with the
--- printed table: the table does not follow the bill's own article.
+-- CTS half a month a year (the bill_art83 row of seeds/compensation/pay_annualizations.csv),
+-- so 276 and CAS cost x (12 + 2 x 0.5 + 1 x 0.5) / 12 = x 1.125, not x 1.25. Rows *_art83
+-- compare that with the printed table: the table does not follow the bill's own article.
 art83 as (
     select
-        {{ comp_parameter('bill_art83_aguinaldo_months') }} as aguinaldo_months,
-        {{ comp_parameter('bill_art83_cts_months') }} as cts_months
+        bonus_months_each as aguinaldo_months,
+        cts_months_a_year as cts_months
+    from {{ ref('pay_annualizations') }}
+    where annualization = 'bill_art83'
 ),
 
 inputs as (

@@ -9,7 +9,7 @@
 with pay as (
     select *
     from {{ ref('int_compensation_positions') }}
-    where has_pay and pay_category not in ('not_determined', 'excluded', 'not_management')
+    where has_pay and {{ pay_is_compared('pay_category') }}
 ),
 
 raw as (

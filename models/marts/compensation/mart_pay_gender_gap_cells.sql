@@ -5,7 +5,7 @@
 with pay as (
     select *
     from {{ ref('int_compensation_positions') }}
-    where has_pay and sex in ('F', 'M') and pay_category not in ('not_determined', 'excluded', 'not_management')
+    where has_pay and sex in ('F', 'M') and {{ pay_is_compared('pay_category') }}
 ),
 
 cells as (

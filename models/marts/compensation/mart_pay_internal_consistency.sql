@@ -20,7 +20,7 @@ with cells as (
         avg(monthly_pay) as mean_pay,
         stddev_pop(monthly_pay) as sd_pay
     from {{ ref('int_compensation_positions') }}
-    where has_pay and pay_category not in ('not_determined', 'excluded', 'not_management')
+    where has_pay and {{ pay_is_compared('pay_category') }}
     group by all
 ),
 

@@ -2,21 +2,39 @@
 -- and how far is today's pay? One row per snapshot x position of servant group PM or CA.
 -- All amounts come from ONE seed, seeds/compensation/valuation_parameters.csv, which ships
 -- ILLUSTRATIVE values (is_illustrative): replace that file with the official annexes.
---   budget_range   = the band [min_value, max_value) holding the entity's budget_pia
+--   budget_range   = the band [min_value, max_value) holding the entity's PIA 2014 (000:1880:
+--                    the range is set on the PIA approved for 2014), from budget_pia_2014 where
+--                    the registry has it; otherwise on the snapshot's budget_pia, as before, and
+--                    flagged (budget_range_from_pia_2014 = false)
 --   category       = the PM role (PS, S, OS); CA for career positions (valued only if the seed has CA rows)
 --   main           = annual amount keyed by entity classification x organizational level x
 --                    reports_to x budget_range x category
 --   adjusted       = main x (pct of function_type + pct of the people band holding direct + indirect reports)
 --   prioritized    = main x prioritized pct, only where is_prioritized
---   valued_annual  = main + adjusted + prioritized;  valued_monthly = valued_annual / 14 (000:1897)
+--   valued_annual  = main + adjusted + prioritized
+--   valued_monthly = valued_annual / payments_a_year of the selected row of
+--                    seeds/compensation/pay_annualizations.csv (default 14, 000:1897);
+--                    valued_monthly_alternative the same with the alternative row (the 2013
+--                    bill's Art. 83: 12 + 2 x 0.5 = 13, 004:952-959)
 --   current_annual = monthly_pay x current_payments_per_year of the position's labor regime
---                    (seeds/compensation/transition_assumptions.csv, the annualization
---                    mart_transition_cost uses too);  gap = valued - current
+--                    (seeds/compensation/transition_assumptions.csv; empty = already in the new
+--                    regime: the selected annualization's cost_months_a_year), the annualization
+--                    mart_transition_cost uses too;  gap = valued - current
 with positions as (
-    select p.*, a.current_payments_per_year as annual_payments_current
+    select
+        p.*,
+        e.budget_pia_2014,
+        coalesce(e.budget_pia_2014, p.budget_pia) as budget_range_pia,
+        case when coalesce(e.budget_pia_2014, p.budget_pia) is not null
+            then e.budget_pia_2014 is not null end as budget_range_from_pia_2014,
+        coalesce(a.current_payments_per_year, new_pay.cost_months_a_year) as annual_payments_current
     from {{ ref('int_compensation_positions') }} as p
+    left join {{ ref('int_entities_classified') }} as e
+        on e.snapshot = p.snapshot
+        and e.entity_id = p.entity_id
     left join {{ ref('transition_assumptions') }} as a
         on a.labor_regime = p.labor_regime
+    cross join {{ pay_annualization('selected') }} as new_pay
     where p.servant_group in ('PM', 'CA')
 ),
 
@@ -34,8 +52,8 @@ keyed as (
     from positions as p
     left join params as br
         on br.component = 'budget_range'
-        and p.budget_pia >= br.min_value
-        and (br.max_value is null or p.budget_pia < br.max_value)
+        and p.budget_range_pia >= br.min_value
+        and (br.max_value is null or p.budget_range_pia < br.max_value)
     left join params as pb
         on pb.component = 'adjusted_people'
         and p.people_managed >= pb.min_value
@@ -60,7 +78,7 @@ valued as (
             when k.budget_range is null or k.reports_to is null or k.organizational_level is null
                 or k.function_type is null or k.people_band is null
                 then 'missing_input: ' || concat_ws(', ',
-                    case when k.budget_pia is null then 'budget_pia'
+                    case when k.budget_range_pia is null then 'budget_pia'
                         when k.budget_range is null then 'budget_pia outside every range' end,
                     case when k.reports_to is null then 'reports_to' end,
                     case when k.organizational_level is null then 'organizational_level' end,
@@ -87,8 +105,13 @@ amounts as (
         function_pct + people_pct as adjusted_pct,
         main_valuation_annual * (function_pct + people_pct) as adjusted_valuation_annual,
         main_valuation_annual * prioritized_pct as prioritized_valuation_annual,
-        {{ comp_parameter('annual_payments_new_regime') }} as annual_payments_new
+        new_pay.annualization,
+        new_pay.payments_a_year as annual_payments_new,
+        alt_pay.annualization as annualization_alternative,
+        alt_pay.payments_a_year as annual_payments_alternative
     from valued
+    cross join {{ pay_annualization('selected') }} as new_pay
+    cross join {{ pay_annualization('alternative') }} as alt_pay
 ),
 
 totals as (
@@ -112,6 +135,9 @@ select
     category,
     reports_to,
     budget_pia,
+    budget_pia_2014,
+    budget_range_pia,
+    budget_range_from_pia_2014,
     budget_range,
     function_type,
     people_managed,
@@ -126,7 +152,12 @@ select
     prioritized_pct,
     prioritized_valuation_annual,
     valued_annual,
+    annualization,
+    annual_payments_new,
     valued_annual / annual_payments_new as valued_monthly,
+    annualization_alternative,
+    annual_payments_alternative,
+    valued_annual / annual_payments_alternative as valued_monthly_alternative,
     case when has_pay then monthly_pay end as current_monthly,
     current_annual,
     valued_annual - current_annual as gap_annual,
