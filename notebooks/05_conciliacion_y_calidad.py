@@ -16,6 +16,7 @@
 # Reconciliation with SERVIR's published figures (incl. findings in the source), quarantine (from the
 # snapshot's ingestion manifest: run metadata), unclassified positions and assumption impact.
 import html
+import textwrap
 
 import plotly.graph_objects as go
 import polars as pl
@@ -76,15 +77,13 @@ shown = computed.filter(pl.col("relative_difference").is_not_null()).sort("relat
 status = ["within" if ok else "breach" for ok in shown["within_tolerance"]]
 
 
-def short(texts: list[str], width: int = 60) -> list[str]:
-    """Axis labels: the end of each label (its scope and what sets it apart), or whole labels if two
-    shortened ones would merge into one bar."""
-    cut = [t if len(t) <= width else "…" + t[-(width - 1):].lstrip() for t in texts]
-    return cut if len(set(cut)) == len(set(texts)) else texts
+def wrapped(text: str, width: int = 60) -> str:
+    """An axis label on lines of at most `width` characters (the whole label: no two bars merge)."""
+    return "<br>".join(textwrap.wrap(text, width))
 
 
 fig = go.Figure(go.Bar(
-    x=shown["relative_difference"].to_list(), y=short(shown["label"].to_list()), orientation="h",
+    x=shown["relative_difference"].to_list(), y=[wrapped(v) for v in shown["label"]], orientation="h",
     marker_color=[STATUS_COLORS[s] for s in status] if as_test else NEUTRAL,
     hovertext=[f"<b>{html.escape(r['label'])}</b><br>"
                f"{t('published')}: {value(r['published_value'])} · {t('computed')}: {value(r['computed_value'])}<br>"
@@ -92,7 +91,7 @@ fig = go.Figure(go.Bar(
                + (f" ({t('tolerance')} {value(r['tolerance'])} {c('tolerance_type', r['tolerance_type'])})"
                   if as_test else "")
                for r in shown.iter_rows(named=True)], hoverinfo="text"))
-fig.update_layout(title=t(f"recon_chart_{mode}"), height=max(360, 20 * shown.height + 140), showlegend=False)
+fig.update_layout(title=t(f"recon_chart_{mode}"), height=max(360, 36 * shown.height + 140), showlegend=False)
 fig.update_xaxes(title=t("recon_axis"), tickformat=".0%", zeroline=True, zerolinecolor="#555")
 fig.update_yaxes(tickfont={"size": 11})
 page.show(fig)
