@@ -27,34 +27,27 @@ data_dir = ""
 
 # %%
 page = charts.Page(snapshot, lang, data_dir, marts=[
-    "management_positions", "servant_groups", "tpm", "pm_roles", "confianza_caps", "valuation"])
+    "headline_figures", "management_positions", "servant_groups", "tpm", "pm_roles", "confianza_caps",
+    "pay_quantiles"])
 t, c = page.t, page.c
+headline = page.published("headline_figures").row(0, named=True)
 positions = page.load("management_positions")
 groups = page.load("servant_groups")
 tpm = page.load("tpm")
 roles = page.load("pm_roles")
 caps = page.load("confianza_caps")
-valuation = page.load("valuation", required=False)  # compensation marts (optional in a build)
+pay = page.published("pay_quantiles", required=False)  # compensation marts (optional in a build)
 page.header("brief_title", "brief_intro")
 
 # %%
 LEVELS = ["national", "regional", "local", "unknown"]
-total_positions = positions["positions"].sum()
-appointed_share = positions["appointed_positions"].sum() / total_positions if total_positions else None
-pm_total = groups.filter(pl.col("servant_group") == "PM")["total"].sum()
-tpm_total = tpm.filter(pl.col("government_level") == "total")["tpm"].sum()
-breaching = caps.filter(pl.col("pm_cap_breach").fill_null(False) | pl.col("entity_cap_breach").fill_null(False))
-# A registry without appointment data (the gob.pe directory) leaves every cap check null: "sin dato", not 0.
-has_appointments = caps["pm_cap_breach"].drop_nulls().len() > 0
-
+# Every headline figure comes from mart_headline_figures (one definition, the same on every page).
+has_appointments = headline["has_appointment_data"]
 pay_by_level = None
-if valuation is not None:
-    pay_by_level = (
-        valuation.filter((pl.col("servant_group") == "PM") & pl.col("current_monthly").is_not_null())
-        .group_by("government_level")
-        .agg(pl.len().alias("people"), pl.col("current_monthly").median().alias("median_pay"))
-        .sort(pl.col("government_level").replace_strict({lv: i for i, lv in enumerate(LEVELS)}, default=9))
-    )
+if pay is not None:
+    pay_by_level = pay.filter((pl.col("servant_group") == "PM") & (pl.col("pay_category") == "all")
+                              & (pl.col("government_level") != "all")).sort(
+        pl.col("government_level").replace_strict({lv: i for i, lv in enumerate(LEVELS)}, default=9))
 
 # Registries read from titles: the confirmed count, and how far it can go once the positions still
 # to review are decided (mart_tpm's bounds; empty when everything was given or settled).
@@ -70,21 +63,22 @@ def bounds(kind: str) -> str:
 
 
 cards = [
-    ("management_positions", t("kpi_management_positions"), labels.number(total_positions), ""),
-    ("pm", t("kpi_pm"), labels.number(pm_total),
-     t("kpi_pm_hint", share=labels.percent(pm_total / total_positions if total_positions else None)) + bounds("pm")),
-    ("tpm", t("kpi_tpm"), labels.number(tpm_total),
-     t("kpi_tpm_hint", share=labels.percent(tpm_total / pm_total if pm_total else None)) + bounds("tpm")),
+    ("management_positions", t("kpi_management_positions"), page.count(headline["management_positions"]), ""),
+    ("pm", t("kpi_pm"), page.count(headline["pm_positions"]),
+     t("kpi_pm_hint", share=labels.percent(headline["pm_share"])) + bounds("pm")),
+    ("tpm", t("kpi_tpm"), page.count(headline["tpm_positions"]),
+     t("kpi_tpm_hint", share=labels.percent(headline["tpm_share_of_pm"])) + bounds("tpm")),
     ("share_appointed", t("kpi_share_appointed"),
-     labels.percent(appointed_share) if has_appointments else t("no_data"), t("kpi_share_appointed_hint")),
-    ("entities_breaching_caps", t("kpi_caps"), labels.number(breaching.height) if has_appointments else t("no_data"),
-     t("kpi_caps_hint", n=caps.height)),
+     labels.percent(headline["appointed_share"]) if has_appointments else t("no_data"), t("kpi_share_appointed_hint")),
+    ("entities_breaching_caps", t("kpi_caps"),
+     labels.number(headline["entities_breaching_caps"]) if has_appointments else t("no_data"),
+     t("kpi_caps_hint", n=labels.number(headline["entities_checked"]))),
 ]
 if pay_by_level is not None and pay_by_level.height == 0:
     cards.append(("median_pm_pay", t("kpi_median_pay"), t("no_data"), t("kpi_pay_no_data")))
 elif pay_by_level is not None:
     for row in pay_by_level.iter_rows(named=True):
-        value = t("suppressed") if charts.is_suppressed(row["people"]) else "S/ " + labels.number(row["median_pay"])
+        value = t("suppressed") if row["is_suppressed"] else "S/ " + labels.number(row["median_pay"])
         cards.append((f"median_pm_pay_{row['government_level']}", t("kpi_median_pay"), value,
                       t("kpi_median_pay_hint", level=c("government_level", row["government_level"]))))
 else:
@@ -152,16 +146,19 @@ page.show(charts.stacked(
 
 # %%
 if pay_by_level is not None and pay_by_level.height:
-    shown = charts.suppress(pay_by_level, "people", ["median_pay"])
     page.show(charts.bar(
-        page, [c("government_level", v) for v in shown["government_level"]], shown["median_pay"].to_list(),
-        colors=[LEVEL_COLORS.get(v, charts.NEUTRAL) for v in shown["government_level"]],
+        page, [c("government_level", v) for v in pay_by_level["government_level"]],
+        pay_by_level["median_pay"].to_list(),
+        colors=[LEVEL_COLORS.get(v, charts.NEUTRAL) for v in pay_by_level["government_level"]],
         title=t("chart_pay_by_level"), value_title=t("median_pay"), percent_of_total=False,
         value_format=lambda v: "S/ " + labels.number(v), counts=pay_by_level["people"].to_list(),
-        hover_extra=[f"<br>{t('people')}: {t('suppressed') if charts.is_suppressed(n) else labels.number(n)}"
-                     for n in shown["people"]], height=260))
+        hidden=pay_by_level["is_suppressed"].to_list(), height=260,
+        hover_extra=[f"<br>{t('people')}: {page.count(n, hidden)}"
+                     for n, hidden in pay_by_level.select("people", "is_suppressed").iter_rows()]))
+elif pay_by_level is not None:  # built, but the registry carries no pay
+    page.note(t("kpi_pay_no_data"))
 else:
-    page.not_available(["mart_valuation"])
+    page.not_available(["mart_pay_quantiles"])
 
 # %%
 page.footer(caveats=[t("brief_notes"), t("caps_notes")])

@@ -26,7 +26,7 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["management_positions"])
+page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "management_positions"])
 t, c = page.t, page.c
 positions = page.load("management_positions").with_columns(
     pl.col("body_type").replace_strict(labels.GRAPH5_CATEGORY, default="other").alias("graph5"),
@@ -41,13 +41,15 @@ def by(*columns: str) -> pl.DataFrame:
     return positions.group_by(*columns).agg(pl.col("positions").sum(), pl.col("appointed_positions").sum())
 
 
+headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
 total = positions["positions"].sum()
-page.kpis([("management_positions", t("kpi_management_positions"), labels.number(total), "")] + [
+page.kpis([("management_positions", t("kpi_management_positions"), page.count(headline["management_positions"]),
+            "")] + [
     (f"positions_{r['government_level']}", c("government_level", r["government_level"]),
      labels.number(r["positions"]), labels.percent(r["positions"] / total) + " " + t("of_total"))
     for r in by("government_level").sort("positions", descending=True).iter_rows(named=True)
-] + [("share_appointed", t("kpi_share_appointed"), labels.percent(positions["appointed_positions"].sum() / total),
-      t("kpi_share_appointed_hint"))])
+] + [("share_appointed", t("kpi_share_appointed"), labels.percent(headline["appointed_share"])
+      if headline["has_appointment_data"] else t("no_data"), t("kpi_share_appointed_hint"))])
 
 # %%
 g3 = by("government_level").with_columns((pl.col("positions") - pl.col("appointed_positions")).alias("other"))

@@ -16,7 +16,6 @@
 # PO/PM/CA (Table 9, Graph 15), TPM (Table 12, Graphs 16-17), PM roles (Graphs 21-22), from the marts.
 import polars as pl
 
-from pipelines.disclosure import suppress as disclosure
 from pipelines.report import charts, labels
 from pipelines.report.charts import GROUP_COLORS, LEVEL_COLORS, ROLE_COLORS
 
@@ -27,9 +26,9 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["servant_groups", "tpm", "pm_roles", "tpm_regional_managements",
-                                                   "reconciliation", "tpm_by_item", "pm_coverage",
-                                                   "pm_by_unit_type"])
+page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "servant_groups", "tpm", "pm_roles",
+                                                   "tpm_regional_managements", "reconciliation", "tpm_by_item",
+                                                   "pm_coverage", "pm_by_unit_type"])
 t, c = page.t, page.c
 groups = page.load("servant_groups").sort("display_order")
 tpm = page.load("tpm")
@@ -41,12 +40,12 @@ LEVEL_COLUMNS = {"national": "col_national", "regional": "col_regional", "local"
 levels_present = [col for col in LEVEL_COLUMNS if groups[col].sum() > 0]
 level_labels = {lv: c("government_level", lv) for lv in ["national", "regional", "local", "unknown", "total"]}
 
-pm_total = groups.filter(pl.col("servant_group") == "PM")["total"].sum()
-tpm_total = tpm.filter(pl.col("government_level") == "total")["tpm"].sum()
+headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
+pm_total = headline["pm_positions"]
 page.kpis([
-    ("pm", t("kpi_pm"), labels.number(pm_total), ""),
-    ("tpm", t("kpi_tpm"), labels.number(tpm_total),
-     t("kpi_tpm_hint", share=labels.percent(tpm_total / pm_total if pm_total else None))),
+    ("pm", t("kpi_pm"), page.count(pm_total), ""),
+    ("tpm", t("kpi_tpm"), page.count(headline["tpm_positions"]),
+     t("kpi_tpm_hint", share=labels.percent(headline["tpm_share_of_pm"]))),
 ] + [(f"role_{r}", c("role", r), labels.number(n), labels.percent(n / pm_total if pm_total else None) + " " + t("pm"))
      for r, n in roles.group_by("role").agg(pl.col("positions").sum()).sort(
          pl.col("role").replace_strict({r: i for i, r in enumerate(ROLES)}, default=9)).iter_rows()])
@@ -125,7 +124,7 @@ if managements is not None and managements.height:
 
 # %%
 # The analyses SERVIR 2016 makes (issue 13): TPM by Table 11 item, who holds PM/TPM, type A vs B.
-by_item = page.load("tpm_by_item", required=False)
+by_item = page.published("tpm_by_item", required=False)  # as exported: small cells blanked
 
 
 def share_or_suppressed(value: float | None) -> str:
@@ -135,11 +134,9 @@ def share_or_suppressed(value: float | None) -> str:
 if by_item is not None and by_item.height:
     page.section(t("tpm_by_item_title"))
     # Shares of fewer than 5 people are blanked as published (seeds/publication/suppression_rules.csv).
-    items = disclosure.suppress(by_item, "mart_tpm_by_item").with_columns(
-        pl.col("government_level").map_elements(lambda v: c("government_level", v), return_dtype=pl.String)
-        .alias("level_label"),
-        pl.col("entity_classification").map_elements(lambda v: c("entity_classification", v), return_dtype=pl.String)
-        .alias("class_label"),
+    items = by_item.with_columns(
+        page.labelled("government_level", "government_level").alias("level_label"),
+        page.labelled("entity_classification", "entity_classification").alias("class_label"),
     ).sort("government_level", "tpm_rule", pl.col("tpm_positions"), descending=[False, False, True])
     page.table(items, {"level_label": t("government_level"), "tpm_rule": t("tpm_item"),
                        "class_label": t("entity_classification"), "tpm_positions": t("tpm"),
@@ -147,11 +144,10 @@ if by_item is not None and by_item.height:
                numeric=["tpm_positions", "appointed_tpm", "appointed_share"],
                formats={"appointed_share": share_or_suppressed})
 
-coverage = page.load("pm_coverage", required=False)
+coverage = page.published("pm_coverage", required=False)
 if coverage is not None and coverage.height:
     page.section(t("pm_coverage_title"))
-    cov = disclosure.suppress(coverage, "mart_pm_coverage").with_columns(pl.col("government_level").map_elements(
-        lambda v: c("government_level", v), return_dtype=pl.String).alias("level_label"))
+    cov = coverage.with_columns(page.labelled("government_level", "government_level").alias("level_label"))
     cov = cov.sort("scope", "government_level")
     share = {col: share_or_suppressed for col in ("pmc_share", "appointed_share", "women_share")}
     page.table(cov, {"scope": t("scope"), "level_label": t("government_level"), "positions": t("positions"),

@@ -29,7 +29,7 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["confianza_caps", "confianza_cap_excess"])
+page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "confianza_caps", "confianza_cap_excess"])
 t, c = page.t, page.c
 caps = page.load("confianza_caps").with_columns(
     (pl.col("appointed_positions") - pl.col("entity_cap_max_appointed")).alias("entity_excess"),
@@ -39,15 +39,24 @@ pm_cap = caps["pm_cap_share"].drop_nulls()
 entity_cap = caps["entity_cap_share"].drop_nulls()
 page.header("caps_title", "caps_intro", pm_cap=labels.percent(pm_cap[0] if len(pm_cap) else 0.2),
             entity_cap=labels.percent(entity_cap[0] if len(entity_cap) else 0.05))
-n = caps.height
+headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
+n = headline["entities_checked"]
 pm_breach = caps["pm_cap_breach"].fill_null(False).sum()
 entity_breach = caps["entity_cap_breach"].fill_null(False).sum()
 entity_unknown = caps["entity_cap_breach"].is_null().sum()
+
+
+def breaches(count: int) -> tuple[str, str]:
+    """A registry without appointment data cannot be checked: "sin dato", never 0 breaches."""
+    if not headline["has_appointment_data"]:
+        return t("no_data"), ""
+    return labels.number(count), labels.percent(count / n if n else None)
+
+
 page.kpis([
     ("entities", t("kpi_entities"), labels.number(n), ""),
-    ("pm_cap_breach", t("kpi_pm_cap_breach"), labels.number(pm_breach), labels.percent(pm_breach / n if n else None)),
-    ("entity_cap_breach", t("kpi_entity_cap_breach"), labels.number(entity_breach),
-     labels.percent(entity_breach / n if n else None)),
+    ("pm_cap_breach", t("kpi_pm_cap_breach"), *breaches(pm_breach)),
+    ("entity_cap_breach", t("kpi_entity_cap_breach"), *breaches(entity_breach)),
     ("entity_cap_unknown", t("kpi_entity_cap_unknown"), labels.number(entity_unknown), ""),
 ])
 
@@ -79,7 +88,7 @@ for level in known["government_level"].unique().sort():
         name=c("government_level", level), marker={"color": LEVEL_COLORS.get(level, charts.NEUTRAL), "size": 8,
                                                    "opacity": 0.7, "line": {"width": 0.5, "color": "white"}},
         hovertext=[f"<b>{html.escape(name)}</b><br>{t('appointed_positions')}: "
-                   f"{t('suppressed') if charts.is_suppressed(a) else labels.number(a)}"
+                   f"{page.count(a)}"
                    f"<br>{t('max_allowed')}: {labels.number(m)}"
                    for name, a, m in zip(part["entity_name"], part["appointed_positions"],
                                          part["entity_cap_max_appointed"], strict=True)],

@@ -14,12 +14,11 @@
 # TITLE [es] Brechas remunerativas
 # TITLE [en] Pay gaps
 # Pay distribution, gaps, legal benchmarks, valuation and transition cost, from the compensation marts.
-# Only aggregates are published: per-position pay (mart_valuation) is summarized, never listed, and every
-# published cell goes through pipelines.disclosure.suppress (seeds/publication/suppression_rules.csv).
+# Only aggregates are published: per-position pay is summarized (mart_pay_quantiles), never listed, and every
+# cell shown is read as the export published it (pipelines.disclosure.suppress, seeds/publication).
 import plotly.graph_objects as go
 import polars as pl
 
-from pipelines.disclosure import suppress as disclosure
 from pipelines.report import charts, labels
 from pipelines.report.charts import LEVEL_COLORS, REGIME_COLORS, ROLE_COLORS
 
@@ -30,10 +29,10 @@ lang = "es"
 data_dir = ""
 
 # %%
-COMP_MARTS = ["valuation", "pay_gaps", "pay_benchmarks", "valuation_summary", "transition_cost"]
+COMP_MARTS = ["pay_quantiles", "pay_gaps", "pay_benchmarks", "valuation_summary", "transition_cost"]
 page = charts.Page(snapshot, lang, data_dir, marts=COMP_MARTS)
 t, c = page.t, page.c
-found = {name: page.load(name, required=False) for name in COMP_MARTS}
+found = {name: page.published(name, required=False) for name in COMP_MARTS}  # as exported
 page.header("pay_title", "pay_intro")
 if page.missing:
     page.not_available(page.missing)
@@ -46,31 +45,29 @@ def millions(v: float | None) -> str:
 
 
 # %%
-valuation = found["valuation"]
+quantiles = found["pay_quantiles"]
 stats = None
-if valuation is not None:
-    # Percentiles per role (PM) or CA x government level over occupied positions with pay.
-    stats = (
-        valuation.filter(pl.col("current_monthly").is_not_null())
-        .group_by("category", "government_level")
-        .agg(pl.len().alias("people"), *[pl.col("current_monthly").quantile(q, "linear").alias(f"p{int(q * 100)}")
-                                         for q in (0.1, 0.25, 0.5, 0.75, 0.9)])
-        .filter(pl.col("people") >= charts.SUPPRESSION_THRESHOLD)  # small groups are not published
-    )
-    pm = (valuation.filter((pl.col("servant_group") == "PM") & pl.col("current_monthly").is_not_null())
-          .group_by("government_level").agg(pl.len().alias("people"), pl.col("current_monthly").median().alias("m")))
+if quantiles is not None:
+    # Percentiles per role (PM) or CA x government level, computed and tested in mart_pay_quantiles;
+    # cells of fewer people than the suppression threshold are blanked, as in the export.
+    published = quantiles
+    stats = published.filter(pl.col("pay_category").is_in(CATEGORIES) & (pl.col("government_level") != "all")
+                             & ~pl.col("is_suppressed"))
+    pm = published.filter((pl.col("servant_group") == "PM") & (pl.col("pay_category") == "all")
+                          & (pl.col("government_level") != "all"))
     page.kpis([(f"median_pm_pay_{r['government_level']}", t("kpi_median_pay"),
-                t("suppressed") if charts.is_suppressed(r["people"]) else "S/ " + labels.number(r["m"]),
+                t("suppressed") if r["is_suppressed"] else "S/ " + labels.number(r["median_pay"]),
                 t("kpi_median_pay_hint", level=c("government_level", r["government_level"])))
                for r in pm.sort("government_level").iter_rows(named=True)])
     fig = go.Figure()
     for level in [lv for lv in LEVELS if lv in stats["government_level"]]:
         part = stats.filter(pl.col("government_level") == level).sort(
-            pl.col("category").replace_strict({k: i for i, k in enumerate(CATEGORIES)}, default=9))
+            pl.col("pay_category").replace_strict({k: i for i, k in enumerate(CATEGORIES)}, default=9))
         fig.add_trace(go.Box(
-            name=c("government_level", level), x=[c("role", k) for k in part["category"]],
-            q1=part["p25"].to_list(), median=part["p50"].to_list(), q3=part["p75"].to_list(),
-            lowerfence=part["p10"].to_list(), upperfence=part["p90"].to_list(), marker_color=LEVEL_COLORS[level],
+            name=c("government_level", level), x=[c("role", k) for k in part["pay_category"]],
+            q1=part["p25_pay"].to_list(), median=part["median_pay"].to_list(), q3=part["p75_pay"].to_list(),
+            lowerfence=part["p10_pay"].to_list(), upperfence=part["p90_pay"].to_list(),
+            marker_color=LEVEL_COLORS[level],
             hovertext=[f"n = {labels.number(n)}" for n in part["people"]], hoverinfo="y+text"))
     fig.update_layout(boxmode="group", title=t("pay_box"), height=460)
     fig.update_yaxes(title=t("monthly_pay"), tickformat=",")
@@ -79,7 +76,7 @@ if valuation is not None:
 # %%
 gaps = found["pay_gaps"]
 if gaps is not None:
-    published = disclosure.suppress(gaps, "mart_pay_gaps")
+    published = gaps
     for gap_type, key, palette in [("intergovernmental", "pay_gap_inter", LEVEL_COLORS),
                                    ("labor_regime", "pay_gap_regime", REGIME_COLORS)]:
         part = published.filter(pl.col("gap_type") == gap_type).with_columns(
@@ -117,15 +114,16 @@ if gaps is not None:
 benchmarks = found["pay_benchmarks"]
 if benchmarks is not None:
     page.section(t("pay_benchmarks"))
-    published = disclosure.suppress(benchmarks, "mart_pay_benchmarks")
-    page.table(published, {"description": t("check"), "positions_in_scope": t("positions_in_scope"),
+    published = benchmarks
+    published = published.with_columns(page.labelled("pay_benchmark", "check_id").alias("label"))
+    page.table(published, {"label": t("check"), "positions_in_scope": t("positions_in_scope"),
                            "people_with_pay": t("people"), "breaches": t("breaches")},
                numeric=["positions_in_scope", "people_with_pay", "breaches"])
 
 # %%
 summary = found["valuation_summary"]
 if summary is not None:
-    published = disclosure.suppress(summary, "mart_valuation_summary").filter(
+    published = summary.filter(
         pl.col("valued_annual_total").is_not_null())
     if published.height:
         published = published.sort(
@@ -149,7 +147,7 @@ if summary is not None:
 # %%
 transition = found["transition_cost"]
 if transition is not None:
-    published = disclosure.suppress(transition, "mart_transition_cost").filter(
+    published = transition.filter(
         (pl.col("government_level") == "all") & pl.col("in_scope").fill_null(False)
         & pl.col("new_annual_cost").is_not_null()).sort("new_annual_cost", descending=True)
     if published.height:

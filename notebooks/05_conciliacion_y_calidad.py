@@ -16,6 +16,7 @@
 # Reconciliation with SERVIR's published figures (incl. findings in the source), quarantine (from the
 # snapshot's ingestion manifest: run metadata), unclassified positions and assumption impact.
 import html
+import textwrap
 
 import plotly.graph_objects as go
 import polars as pl
@@ -39,8 +40,12 @@ impact = page.load("assumption_impact")
 manifest = page.manifest()
 page.header("quality_title", "quality_intro")
 
-computed = recon.filter(pl.col("check_type") == "published_vs_computed")
-source = recon.filter(pl.col("check_type") == "source_consistency")
+# What each figure is, in the page's language (the reference seeds' label columns), with its scope.
+figure_label = pl.concat_str(page.labelled("reference_figure", "figure_id"), pl.lit(" ("),
+                             page.labelled("government_level", "scope"), pl.lit(")"))
+computed = recon.filter(pl.col("check_type") == "published_vs_computed").with_columns(figure_label.alias("label"))
+source = recon.filter(pl.col("check_type") == "source_consistency").with_columns(
+    page.labelled("reference_identity", "check_id").alias("label"))
 findings = source.filter(~pl.col("within_tolerance"))
 # Only a series calibrated to SERVIR's 2016 figures (the synthetic sample) is *tested* against them
 # (seeds/reference/series_reconciliation.csv); for any other snapshot the 2016 figures are shown next
@@ -68,21 +73,25 @@ def value(v: float | None) -> str:
 
 
 # %%
-# The figures' descriptions come from the reference seeds, written in English: shown in the English report.
-described = {"description": t("note")} if lang == "en" else {}
 shown = computed.filter(pl.col("relative_difference").is_not_null()).sort("relative_difference")
 status = ["within" if ok else "breach" for ok in shown["within_tolerance"]]
+
+
+def wrapped(text: str, width: int = 60) -> str:
+    """An axis label on lines of at most `width` characters (the whole label: no two bars merge)."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
 fig = go.Figure(go.Bar(
-    x=shown["relative_difference"].to_list(), y=shown["check_id"].to_list(), orientation="h",
+    x=shown["relative_difference"].to_list(), y=[wrapped(v) for v in shown["label"]], orientation="h",
     marker_color=[STATUS_COLORS[s] for s in status] if as_test else NEUTRAL,
-    hovertext=[f"<b>{html.escape(r['check_id'])}</b><br>"
-               + (f"{html.escape(r['description'] or '')}<br>" if described else "") +
+    hovertext=[f"<b>{html.escape(r['label'])}</b><br>"
                f"{t('published')}: {value(r['published_value'])} · {t('computed')}: {value(r['computed_value'])}<br>"
                f"{t('difference')}: {labels.percent(r['relative_difference'], 1)}"
                + (f" ({t('tolerance')} {value(r['tolerance'])} {c('tolerance_type', r['tolerance_type'])})"
                   if as_test else "")
                for r in shown.iter_rows(named=True)], hoverinfo="text"))
-fig.update_layout(title=t(f"recon_chart_{mode}"), height=max(360, 20 * shown.height + 140), showlegend=False)
+fig.update_layout(title=t(f"recon_chart_{mode}"), height=max(360, 36 * shown.height + 140), showlegend=False)
 fig.update_xaxes(title=t("recon_axis"), tickformat=".0%", zeroline=True, zerolinecolor="#555")
 fig.update_yaxes(tickfont={"size": 11})
 page.show(fig)
@@ -96,18 +105,23 @@ def yes_no(ok: bool) -> str:
     return f'<span class="{"good" if ok else "bad"}">{t("yes") if ok else t("no")}</span>'
 
 
-fmt = {"published_value": value, "computed_value": value, "difference": value, "within_tolerance": yes_no}
+def computed_or_no_data(v: float | None) -> str:
+    """A figure the registry cannot give (e.g. appointments in a directory without them): "sin dato"."""
+    return t("no_data") if v is None else value(v)
+
+
+fmt = {"published_value": value, "computed_value": computed_or_no_data, "difference": value, "within_tolerance": yes_no}
 # A test lists the figures outside their tolerance; a comparison lists every figure, with no verdict.
 verdict = {"within_tolerance": t("within_tolerance")} if as_test else {}
 page.table(computed.filter(~pl.col("within_tolerance") | (not as_test)).sort("check_id"),
-           {"check_id": t("figure"), **described, "published_value": t("published_2016"),
+           {"label": t("figure"), "published_value": t("published_2016"),
             "computed_value": t("computed_snapshot"), "difference": t("difference"), **verdict},
            numeric=["published_value", "computed_value", "difference"], formats=fmt, max_rows=60)
 
 # %%
 page.section(t("source_findings"), t("source_findings_note", n=findings.height, total=source.height))
 page.table(findings.sort("check_id"),
-           {"check_id": t("figure"), **described, "published_value": t("published"),
+           {"label": t("figure"), "published_value": t("published"),
             "computed_value": t("computed"), "within_tolerance": t("within_tolerance")},
            numeric=["published_value", "computed_value"], formats=fmt, max_rows=40)
 
@@ -115,9 +129,10 @@ page.table(findings.sort("check_id"),
 page.section(t("quarantine_title"))
 if manifest:
     files = pl.DataFrame([
-        {"file": f["file"].rsplit("/", 1)[-1], "table": f["table"], "rows_read": f["rows_read"],
+        {"file": f["file"].rsplit("/", 1)[-1], "table": c("table", f["table"]), "rows_read": f["rows_read"],
          "rows_valid": f["rows_valid"], "rows_quarantined": f["rows_quarantined"],
-         "reason": "; ".join(f"{k}: {v}" for k, v in (f.get("quarantined_by_reason") or {}).items()) or "—"}
+         "reason": "; ".join(f"{c('quarantine_reason', k)}: {labels.number(v)}"
+                             for k, v in (f.get("quarantined_by_reason") or {}).items()) or "—"}
         for f in manifest.get("files", [])])
     # Quarantine counts are row counts of the analyst's files, not people: shown exactly.
     page.table(files, {"file": t("file"), "table": t("table"), "rows_read": t("rows_read"),
@@ -130,7 +145,8 @@ else:
 # %%
 page.section(t("unclassified_title"))
 if unclassified.height:
-    reasons = unclassified.group_by("reason").agg(pl.len().alias("positions"))
+    reasons = unclassified.group_by("rule_key").agg(pl.len().alias("positions")).with_columns(
+        page.labelled("classification_outcome", "rule_key").alias("reason"))
     page.show(charts.bar(page, reasons["reason"].to_list(), reasons["positions"].to_list(),
                          title="", value_title=t("positions"),
                          colors=GROUP_COLORS["not_determined"]))
@@ -197,4 +213,4 @@ if cells is not None and cells.height:
     page.note(t("rule_cells_note", unused=", ".join(unused["rule_key"].to_list()) or "—"))
 
 # %%
-page.footer(caveats=[t(f"quality_notes_{mode}")] + ([] if described else [t("descriptions_en_note")]))
+page.footer(caveats=[t(f"quality_notes_{mode}")])

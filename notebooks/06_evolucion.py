@@ -31,9 +31,10 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["history_trends", "position_changes", "turnover"])
+page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "pay_quantiles", "history_trends",
+                                                   "position_changes", "turnover"])
 t, c = page.t, page.c
-trends_now = page.load("history_trends", required=False)
+trends_now = page.published("history_trends", required=False)  # as exported: small cells blanked
 page.header("evo_title", "evo_intro")
 
 LEVELS = ["national", "regional", "local", "unknown"]
@@ -47,9 +48,27 @@ def class_label(code: str) -> str:
     return t("pm_role_label", role=c("role", code)) if code in ROLES else c("servant_group", code)
 
 
-def count(n: int | None) -> str:
-    """A count of positions as the other pages show it: 1..4 suppressed."""
-    return t("suppressed") if charts.is_suppressed(n) else labels.number(n)
+count = page.count  # a count of positions as the other pages show it: small cells suppressed
+
+
+def headline_of(name: str | None) -> dict | None:
+    """A snapshot's headline figures as every page shows them (mart_headline_figures, as published), with
+    the median PM pay (mart_pay_quantiles); None for no snapshot or a folder without the marts."""
+    if not name:
+        return None
+    figures = page.published("headline_figures", required=False, snapshot=name)
+    pay = page.published("pay_quantiles", required=False, snapshot=name)
+    if figures is None:
+        return None
+    row = figures.row(0, named=True)
+    pay = None if pay is None else pay.filter((pl.col("servant_group") == "PM") & (pl.col("pay_category") == "all")
+                                              & (pl.col("government_level") == "all"))
+    row["median_pay_pm"] = pay["median_pay"].item() if pay is not None and pay.height else None
+    return row
+
+
+def change(now: dict, before: dict | None, key: str) -> float | None:
+    return None if before is None or now[key] is None or before[key] is None else now[key] - before[key]
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -61,7 +80,7 @@ if trends_now is None or now.height == 0:
     page.not_available(page.missing or ["mart_history_trends"])
     now = None
 else:
-    now = disclosure.suppress(now, "mart_history_trends").row(0, named=True)
+    now = now.row(0, named=True)
 previous = None if now is None else now["previous_snapshot"]
 first = now is not None and previous is None
 if first:
@@ -84,19 +103,22 @@ if now is not None:
     def hint(change: str) -> str:
         return "" if first else t("evo_change_hint", change=change, previous=previous)
 
-    pay_hidden = charts.is_suppressed(now["pm_with_pay"]) or now["median_pay_pm"] is None
-    share_change = None if first or now["previous_pm_appointed_share"] is None or now["pm_appointed_share"] is None \
-        else 100 * (now["pm_appointed_share"] - now["previous_pm_appointed_share"])
-    pay_change = now["median_pay_pm_change_pct"]
+    figures, before = headline_of(page.snapshot), headline_of(previous)
+    share_change = change(figures, before, "pm_appointed_share")
+    pay_change = None if change(figures, before, "median_pay_pm") is None \
+        else figures["median_pay_pm"] / before["median_pay_pm"] - 1
     cards = [
-        ("pm", t("kpi_pm"), labels.number(now["pm_positions"]), hint(labels.signed(now["pm_change"]))),
-        ("tpm", t("kpi_tpm"), labels.number(now["tpm_positions"]), hint(labels.signed(now["tpm_change"]))),
-        ("management_positions", t("kpi_management_positions"), labels.number(now["management_positions"]),
-         hint(labels.signed(now["management_change"]))),
-        ("pm_appointed_share", t("kpi_pm_appointed_share"), labels.percent(now["pm_appointed_share"], 1),
-         hint(t("evo_points", change=labels.signed(share_change, 1)))),
+        ("pm", t("kpi_pm"), count(figures["pm_positions"]),
+         hint(labels.signed(change(figures, before, "pm_positions")))),
+        ("tpm", t("kpi_tpm"), count(figures["tpm_positions"]),
+         hint(labels.signed(change(figures, before, "tpm_positions")))),
+        ("management_positions", t("kpi_management_positions"), count(figures["management_positions"]),
+         hint(labels.signed(change(figures, before, "management_positions")))),
+        ("pm_appointed_share", t("kpi_pm_appointed_share"), labels.percent(figures["pm_appointed_share"], 1)
+         if figures["has_appointment_data"] else t("no_data"),
+         hint(t("evo_points", change=labels.signed(None if share_change is None else 100 * share_change, 1)))),
         ("median_pm_pay", t("kpi_median_pay"),
-         t("suppressed") if pay_hidden else "S/ " + labels.number(now["median_pay_pm"]),
+         t("suppressed") if figures["median_pay_pm"] is None else "S/ " + labels.number(figures["median_pay_pm"]),
          hint("—" if pay_change is None else labels.signed(100 * pay_change, 1) + "%")),
     ]
     if not first:
@@ -233,7 +255,7 @@ if now is not None and previous:
                 value_title=t("turnover_axis"), colors=[colors[keys.index(k)] for k in kept], sort=False,
                 percent_of_total=False, value_format=lambda v: labels.percent(v, decimals), axis_format=axis,
                 counts=frame["positions_compared"].to_list(),
-                hover_extra=["" if charts.is_suppressed(n) else
+                hover_extra=["" if disclosure.is_small(n) else
                              f"<br>{t('occupants_replaced')}: {labels.number(r)} · {t('positions_vacated')}: "
                              f"{labels.number(v)}<br>{t('positions_compared')}: {labels.number(n)}"
                              for r, v, n in zip(frame["occupants_replaced"], frame["positions_vacated"],
@@ -255,7 +277,7 @@ if now is not None and previous:
                 pl.col("entity_name").first(), pl.col("government_level").first(),
                 pl.col("positions_compared", "occupants_replaced", "positions_vacated").sum())
             .with_columns((pl.col("occupants_replaced") + pl.col("positions_vacated")).alias("changes"))
-            .filter((pl.col("positions_compared") >= charts.SUPPRESSION_THRESHOLD) & (pl.col("changes") > 0))
+            .filter((pl.col("positions_compared") >= disclosure.threshold()) & (pl.col("changes") > 0))
             .with_columns((pl.col("changes") / pl.col("positions_compared")).alias("rate"),
                           pl.col("government_level").replace_strict(
                               {lv: c("government_level", lv) for lv in LEVELS},

@@ -9,6 +9,7 @@ change between snapshots (06) is rendered both as the first snapshot and as a la
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 import shutil
@@ -17,17 +18,19 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from report_text import english_sentences, internal_codes, visible_text
 
 from pipelines import paths
 from pipelines.build import marts
-from pipelines.report import charts, labels
+from pipelines.disclosure import suppress as disclosure
+from pipelines.report import kernel, labels
 from pipelines.report import render as report
 
 SNAPSHOT = paths.SAMPLE_SNAPSHOT
 NEXT = paths.SAMPLE_NEXT_SNAPSHOT
 LANGS = ("es", "en")
-COMP_MARTS = ("mart_valuation", "mart_pay_gaps", "mart_pay_benchmarks", "mart_valuation_summary",
-              "mart_transition_cost")
+COMP_MARTS = ("mart_valuation", "mart_pay_quantiles", "mart_pay_gaps", "mart_pay_benchmarks",
+              "mart_valuation_summary", "mart_transition_cost")
 # Minimum plotly charts per page on the sample (00: 4-6 charts as the brief asks).
 MIN_CHARTS = {"00_resumen": 4, "01_puestos_directivos": 6, "02_directivos_y_alta_direccion": 6,
               "03_topes_de_confianza": 3, "04_brechas_remunerativas": 3, "05_conciliacion_y_calidad": 2,
@@ -136,9 +139,8 @@ def rendered_next(data_root: Path) -> dict[str, str]:
 
 
 def _without_plotly_library(page: str) -> str:
-    """The page minus the embedded plotly.js bundle and CSS (they hold English UI strings), with the
-    figures' JSON escapes (\\u00fa) and HTML entities decoded so that chart titles are searchable."""
-    page = re.sub(r"<script[^>]*>\s*/\*\*\s*\* plotly\.js v.*?</script>", "", page, flags=re.S)
+    """The page minus CSS, with the figures' JSON escapes (\\u00fa) and HTML entities decoded so that
+    chart titles are searchable (plotly.js itself is a file beside the pages, not in them)."""
     page = re.sub(r"<style[^>]*>.*?</style>", "", page, flags=re.S)
     page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
     return html.unescape(page)
@@ -157,16 +159,32 @@ def test_every_notebook_renders_in_both_languages(rendered: dict[str, dict[str, 
             assert "Traceback" not in rendered[lang][stem] and "Error" not in _kpis(rendered[lang][stem]).values()
 
 
-def test_pages_embed_plotly_and_need_no_cdn(rendered: dict[str, dict[str, str]]) -> None:
+def test_pages_share_one_plotly_file_and_need_no_cdn(data_root: Path, rendered: dict[str, dict[str, str]]) -> None:
     for lang in LANGS:
+        library = data_root / "reports" / lang / report.PLOTLY_FILE
+        assert re.search(r"\* plotly\.js v\d", library.read_text(encoding="utf-8")[:2000]), lang
         for stem, minimum in MIN_CHARTS.items():
             page = rendered[lang][stem]
             assert len(re.findall(r"Plotly\.newPlot\(", page)) >= minimum, (lang, stem)
-            assert len(re.findall(r"\* plotly\.js v\d", page)) == 1, (lang, stem)  # the library, once
+            assert not re.findall(r"\* plotly\.js v\d", page), (lang, stem)  # not embedded ...
+            assert page.count(f'<script charset="utf-8" src="{report.PLOTLY_FILE}"></script>') == 1, (lang, stem)
             assert not re.findall(r"<script[^>]+src=[\"']https?://", page), (lang, stem)
             frame = _without_plotly_library(page)  # nbconvert's template: no require.js/MathJax/mermaid CDN
             assert not [cdn for cdn in ("cdnjs.cloudflare.com", "cdn.plot.ly", "unpkg.com", "cdn.jsdelivr")
                         if cdn in frame], (lang, stem)
+        folder = sum(f.stat().st_size for f in (data_root / "reports" / lang).iterdir())
+        assert folder <= 8 * 2**20, (lang, folder)  # a report folder <= 8 MB (issue 16)
+
+
+def test_spanish_pages_show_no_internal_code_nor_english(rendered: dict[str, dict[str, str]]) -> None:
+    """Every visible string of a Spanish page (text, tables, chart titles, bars, hovers) is Spanish
+    and free of internal codes: snake_case tokens, rule ids like ID-PM-TOTAL, codes like dl276.
+    Identifiers shown on purpose (the marts a page read) are set apart as <code>."""
+    for stem, page in rendered["es"].items():
+        texts = visible_text(page)
+        assert len(texts) > 10, stem
+        assert not [code for text in texts for code in internal_codes(text)], stem
+        assert not english_sentences(texts), stem
 
 
 def test_every_page_states_snapshot_time_sources_and_sample(rendered: dict[str, dict[str, str]]) -> None:
@@ -257,7 +275,7 @@ def test_change_page_shows_the_changes_made_into_the_next_snapshot(rendered_next
         # Entities ranked by turnover: only those with at least 5 positions compared.
         table = page.split(labels.text("evo_turnover_top", lang), 1)[1].split("</table>", 1)[0]
         compared = [int(n.replace(",", "")) for n in re.findall(r'<td class="n">([\d,]+)</td><td class="n">', table)]
-        assert compared and min(compared) >= charts.SUPPRESSION_THRESHOLD
+        assert compared and min(compared) >= disclosure.threshold()
 
 
 def test_pay_report_says_so_when_compensation_marts_are_missing(data_root: Path,
@@ -271,22 +289,95 @@ def test_pay_report_says_so_when_compensation_marts_are_missing(data_root: Path,
     out = copy / "reports"
     report.render(SNAPSHOT, "en", out_dir=out, only=["04_brechas_remunerativas", "00_resumen"])
     page = (out / "04_brechas_remunerativas.html").read_text(encoding="utf-8")
-    assert "Marts not available in this build" in page and "mart_valuation" in page
-    assert "Marts not available in this build: mart_valuation" in (out / "00_resumen.html").read_text(encoding="utf-8")
+    assert "Marts not available in this build" in page and "<code>mart_pay_quantiles" in page
+    assert "Marts not available in this build: <code>mart_pay_quantiles</code>" in \
+        (out / "00_resumen.html").read_text(encoding="utf-8")
 
 
 def test_small_cells_show_as_suppressed_not_zero() -> None:
-    assert [charts.is_suppressed(v) for v in (None, 0, 1, 4, 5)] == [False, False, True, True, False]
-    frame = charts.suppress(pl.DataFrame({"people": [3, 12], "median_pay": [5000.0, 6000.0]}), "people",
-                            ["median_pay"])
-    assert frame["median_pay"].to_list() == [None, 6000.0] and frame["suppressed"].to_list() == [True, False]
-    assert labels.text("suppressed", "es") == "<5"
+    with (paths.PROJECT_ROOT / "seeds" / "publication" / "suppression_rules.csv").open(encoding="utf-8") as handle:
+        (threshold,) = {int(row["threshold"]) for row in csv.DictReader(handle)}
+    assert disclosure.threshold() == threshold
+    counts = [None, 0, 1, threshold - 1, threshold, threshold + 7]
+    assert [disclosure.is_small(v) for v in counts] == [False, False, True, True, False, False]
+    assert labels.text("suppressed", "es") == f"<{threshold}"
 
 
-def test_labels_cover_both_languages() -> None:
-    assert all(len(pair) == 2 and all(pair) for pair in labels.TEXT.values())
-    assert labels.category("role", "PS", "es") == "Político-estratégico"
-    assert labels.category("role", "PS", "en") == "Political-strategic"
-    assert labels.category("government_level", "regional", "en") == "Regional"
-    with pytest.raises(ValueError, match="unknown language"):
-        labels.text("snapshot", "fr")
+def test_each_headline_figure_has_one_value_on_every_page(rendered: dict[str, dict[str, str]]) -> None:
+    """"Puestos directivos", PM, TPM and the appointed share: one definition (mart_headline_figures),
+    the same figure wherever a page shows it."""
+    shown = {stem: _kpis(page) for stem, page in rendered["es"].items()}
+    for key, pages in {"management_positions": ("00_resumen", "01_puestos_directivos", "06_evolucion"),
+                       "pm": ("00_resumen", "02_directivos_y_alta_direccion", "06_evolucion"),
+                       "tpm": ("00_resumen", "02_directivos_y_alta_direccion", "06_evolucion"),
+                       "share_appointed": ("00_resumen", "01_puestos_directivos")}.items():
+        values = {stem: shown[stem][key] for stem in pages}
+        assert len(set(values.values())) == 1, (key, values)
+
+
+def test_notebooks_run_in_jupyter_with_their_defaults(data_root: Path) -> None:
+    """Each notebook as it opens in Jupyter: its own folder as working directory, no parameters
+    (snapshot "" = the latest published snapshot, here the sample's second one)."""
+    sources = report.notebook_sources()
+    with kernel.kernel(report.NOTEBOOKS_DIR) as manager:
+        for source in sources:
+            notebook = kernel.run(manager, source, kernel.read(source))
+            outputs = " ".join(str(o.get("data", {}).get("text/html", "")) for cell in notebook.cells
+                               for o in cell.get("outputs", []))
+            assert f"<b>{NEXT}</b>" in outputs, source.name
+            assert not [o for cell in notebook.cells for o in cell.get("outputs", [])
+                        if o.get("output_type") == "error"], source.name
+
+
+def test_a_planted_small_cell_is_blanked_alike_on_the_page_and_in_the_export(
+        data_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plant a small cell (3 regional PMs with pay) in the marts, export them, render the brief: the
+    median pay cards show "<5" exactly where the exported CSV is blanked (the planted cell and the
+    complement that keeps it from coming back by subtraction from the 'all' levels row)."""
+    from pipelines.build import export
+
+    copy = data_root.parent / "planted"
+    shutil.copytree(data_root / "staging", copy / "staging")
+    _use_data_dir(monkeypatch, copy)
+    frames = {p.stem: pl.read_parquet(p) for p in (data_root / "marts" / SNAPSHOT).glob("mart_*.parquet")}
+    planted = ((pl.col("servant_group") == "PM") & (pl.col("pay_category") == "all")
+               & (pl.col("government_level") == "regional"))
+    quantiles = frames["mart_pay_quantiles"]
+    assert quantiles.filter(planted)["people"].item() >= disclosure.threshold()  # publishable before
+    frames["mart_pay_quantiles"] = quantiles.with_columns(
+        pl.when(planted).then(3).otherwise(pl.col("people")).alias("people"))
+    export._write_snapshot(SNAPSHOT, frames)
+    exported = pl.read_csv(copy / "marts" / SNAPSHOT / "mart_pay_quantiles.csv").filter(
+        (pl.col("servant_group") == "PM") & (pl.col("pay_category") == "all") & (pl.col("government_level") != "all"))
+    blanked = {level for level, hidden in exported.select("government_level", "is_suppressed").iter_rows() if hidden}
+    assert "regional" in blanked and len(blanked) >= 2, blanked
+    report.render(SNAPSHOT, "es", out_dir=copy / "reports", only=["00_resumen"])
+    cards = _kpis((copy / "reports" / "00_resumen.html").read_text(encoding="utf-8"))
+    shown = {level: html.unescape(cards[f"median_pm_pay_{level}"]) for level in exported["government_level"]}
+    assert {level for level, value in shown.items() if value == labels.text("suppressed", "es")} == blanked
+    for level, value in exported.select("government_level", "median_pay").iter_rows():
+        if level not in blanked:
+            assert shown[level] == f"S/ {value:,.0f}"
+
+
+def test_index_links_the_documentation_only_when_it_exists(tmp_path: Path) -> None:
+    from pipelines.report import index
+
+    root = tmp_path / "reports"
+    page_folder = root / SNAPSHOT
+    page_folder.mkdir(parents=True)
+    assert index.doc_links(root, SNAPSHOT, page_folder) == []
+    (root / "docs" / "dbt").mkdir(parents=True)
+    (root / "docs" / "dbt" / "index.html").write_text("<html></html>", encoding="utf-8")
+    assert index.doc_links(root, SNAPSHOT, page_folder) == [("index_docs_dbt", "../docs/dbt/index.html")]
+    (page_folder / "data_docs").mkdir()
+    (page_folder / "data_docs" / "index.html").write_text("<html></html>", encoding="utf-8")
+    assert [href for _, href in index.doc_links(root, SNAPSHOT, page_folder)] == \
+        ["../docs/dbt/index.html", "data_docs/index.html"]
+
+
+def test_index_page_is_in_the_report_language(rendered: dict[str, dict[str, str]]) -> None:
+    es = _without_plotly_library(rendered["es"]["index"])
+    assert "Fuentes: SERVIR (2016), Modelo de gestión del grupo de directivos públicos" in es
+    assert "Management Model" not in es and "Registries in" not in es
+    assert labels.text("index_docs", "es") not in es  # no documentation was built for the test

@@ -30,8 +30,7 @@ positions as (
         count(*) filter (where p.appointment_type = 'appointed' and not g.counts_in_confianza_cap) as appointed_officers,
         -- A registry that says nothing about appointments (the gob.pe directory) cannot be checked:
         -- its breach flags are null ("sin dato"), never a false "within the cap".
-        count(*) filter (where p.appointment_type is not null and p.appointment_type <> 'unknown')
-            > 0 as has_appointment_data
+        count(*) filter (where {{ appointment_known('p.appointment_type') }}) > 0 as has_appointment_data
     from {{ ref('int_positions_classified') }} as p
     inner join {{ ref('servant_groups') }} as g
         on g.servant_group = p.servant_group

@@ -45,8 +45,10 @@ scalar_metrics as (
         count(*) filter (where is_management_position and organizational_level = 3)
             / nullif(count(*) filter (where is_management_position and organizational_level = 2), 0)
             as ratio_level3_to_level2,
-        count(*) filter (where is_management_position and appointment_type = 'appointed')
-            / nullif(count(*) filter (where is_management_position), 0) as share_appointed,
+        -- null (not 0) when the registry says nothing about appointments (macros/appointments.sql)
+        case when count(*) filter (where {{ appointment_known('appointment_type') }}) > 0 then
+            count(*) filter (where is_management_position and appointment_type = 'appointed')
+            / nullif(count(*) filter (where is_management_position), 0) end as share_appointed,
         count(*) filter (where servant_group = 'PM' and is_tpm)
             / nullif(count(*) filter (where servant_group = 'PM'), 0) as tpm_share_of_pm,
         -- Positions held by Public Managers Corps members (contract labor_regime pmc).
@@ -303,7 +305,9 @@ select
     (computed_value - published_value) / nullif(published_value, 0) as relative_difference,
     tolerance_type,
     tolerance,
-    coalesce(
+    -- Nothing computed (e.g. appointments in a registry without them) is never "within": greatest()
+    -- below would skip the null and read it as 0.
+    computed_value is not null and coalesce(
         case tolerance_type
             when 'relative' then abs(computed_value - published_value) / nullif(abs(published_value), 0)
             -- A published lower bound ("more than 70%") is met by any value above it.

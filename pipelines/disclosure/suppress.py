@@ -16,7 +16,9 @@ internal use. Everything is data, in `seeds/publication/`:
   figure about people; any other count column needs a rule of its own.
 
 `suppress_all` protects every mart of one snapshot together (what the export does); `suppress`
-is the same for one mart alone (its cross-mart margins then count as published elsewhere).
+is the same for one mart alone (its cross-mart margins then count as published elsewhere). The
+reports use the same rule: they read marts through `suppress`, and `is_small` / `threshold` mark a
+count on a chart exactly as `_small` blanks it in an export (one rule, one threshold, from the seed).
 """
 
 from __future__ import annotations
@@ -85,16 +87,38 @@ def rules_of(mart: str, frame: pl.DataFrame, path: Path = RULES_PATH) -> list[Ru
     return mart_rules
 
 
+def threshold(mart: str | None = None, path: Path = RULES_PATH) -> int:
+    """The suppression threshold: of `mart`'s rules, or the one threshold every rule shares (what a
+    report states and marks on its charts). Raises ValueError if the seed holds several."""
+    found = {r.threshold for r in rules(path) if mart is None or r.mart == mart}
+    if len(found) != 1:
+        raise ValueError(f"expected one suppression threshold{f' for {mart}' if mart else ''} in {path}, "
+                         f"found {sorted(found) or 'none'}")
+    return found.pop()
+
+
+def _count_is_small(count: pl.Expr, limit: int) -> pl.Expr:
+    small = count < limit
+    if not settings().zero_is_small_cell:
+        small = small & (count != 0)
+    return small
+
+
+def is_small(count: float | None, limit: int | None = None) -> bool:
+    """Whether a count shown on a page is a small cell, by the rule the exports apply (`_small`).
+    A null here is a value the mart does not have (already blanked, or never counted): the page
+    shows it as missing or suppressed from the row's is_suppressed flag, not from this test."""
+    if count is None:
+        return False
+    return bool(pl.select(_count_is_small(pl.lit(count), limit or threshold())).item())
+
+
 def _small(rule: Rule) -> pl.Expr:
     """Primary suppression of one rule. A null count cannot show the cell holds 5 or more people:
     suppressed (the safe side); 0 describes nobody and is published unless the seed says otherwise."""
     if not rule.counts:
         return pl.lit(rule.count_column == ROW_COUNT)
-    count = pl.col(rule.count_column)
-    small = count < rule.threshold
-    if not settings().zero_is_small_cell:
-        small = small & (count != 0)
-    return small.fill_null(True)
+    return _count_is_small(pl.col(rule.count_column), rule.threshold).fill_null(True)
 
 
 def _primary_cells(mart: str, frame: pl.DataFrame, mart_rules: list[Rule]) -> pl.DataFrame:

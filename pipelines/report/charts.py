@@ -1,30 +1,21 @@
-"""Shared page frame and plotly helpers for the report notebooks.
-
-A notebook starts with `page = charts.Page(snapshot, lang, data_dir, marts=[...])`, then
-`page.header(...)`, loads marts with `page.load(name)` (only `pipelines.build.marts`, never raw or staging
-data), shows figures with `page.show(fig)` and ends with `page.footer(...)`. The page frame gives
-every report its snapshot, generation time, sources, caveats and the synthetic-sample label; the
-figure helpers give one color per government level, role and servant group, sorted bars, exact
-counts on hover and suppressed cells marked "<5".
-
-Figures are emitted as HTML with plotly.js embedded once per page (first figure), so the exported
-report opens offline.
+"""Plotly figures of the report pages: one color per government level, role and servant group, sorted
+bars, exact counts on hover and small cells marked "<5" (the one rule of pipelines.disclosure.suppress).
+The page frame (header, tables, footer, how a figure is shown) is pipelines.report.page.
 """
 
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
 
+from pipelines.disclosure.suppress import is_small as is_suppressed
 from pipelines.report import labels
+from pipelines.report.page import Page, style
 
-SUPPRESSION_THRESHOLD = 5  # published cells with fewer people are suppressed (DESIGN.md: privacy)
+__all__ = ["Page", "bar", "donut", "line", "stacked", "style"]
 
 LEVEL_COLORS = {"national": "#1f4e79", "regional": "#2a9d8f", "local": "#e9c46a", "unknown": "#9e9e9e",
                 "total": "#4d4d4d", "all": "#4d4d4d"}
@@ -36,264 +27,38 @@ REGIME_COLORS = {"dl276": "#1f4e79", "dl728": "#2a9d8f", "cas": "#e9c46a", "pmc"
 STATUS_COLORS = {"breach": "#c0392b", "within": "#2e8b57", "unknown": "#bdbdbd"}
 NEUTRAL = "#1f4e79"
 ACCENT = "#d1495b"
-FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
-                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
-
-CSS = """
-<style>
-.rp{font-family:system-ui,-apple-system,Segoe UI,Roboto,Arial,sans-serif;color:#1d2733;max-width:1100px}
-.rp h1{font-size:1.9rem;margin:.2rem 0 .3rem 0;color:#12324f}
-.rp h2{font-size:1.3rem;margin:1.6rem 0 .4rem 0;color:#12324f;border-bottom:1px solid #dde3ea;padding-bottom:.2rem}
-.rp .meta{color:#5b6672;font-size:.92rem;margin:.1rem 0}
-.rp .intro{font-size:1.02rem;margin:.6rem 0 1rem 0;max-width:900px}
-.rp .sample{background:#fff4d6;border-left:5px solid #e0a100;padding:.55rem .9rem;margin:.6rem 0;font-size:.95rem}
-.rp .note{color:#44505c;font-size:.9rem;margin:.3rem 0 .8rem 0}
-.rp .warn{background:#fdecea;border-left:5px solid #c0392b;padding:.55rem .9rem;margin:.6rem 0}
-.rp .info{background:#eef4fa;border-left:5px solid #1f4e79;padding:.55rem .9rem;margin:.6rem 0}
-.rp .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:.8rem;margin:.8rem 0 1.2rem 0}
-.rp .kpi{background:#f4f7fa;border-radius:8px;padding:.8rem 1rem;border-top:4px solid #1f4e79}
-.rp .kpi .v{font-size:1.9rem;font-weight:650;color:#12324f;line-height:1.15}
-.rp .kpi .l{font-size:.9rem;font-weight:600;color:#30404f;margin-top:.15rem}
-.rp .kpi .h{font-size:.82rem;color:#5b6672}
-.rp table.t{border-collapse:collapse;font-size:.9rem;margin:.4rem 0 .4rem 0;min-width:420px}
-.rp table.t th{background:#eef2f6;text-align:left !important;padding:.35rem .6rem;border-bottom:2px solid #c9d3dd}
-.rp table.t td{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #e5e9ee;vertical-align:top}
-.rp table.t td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.rp table.t tr.total td{font-weight:650;border-top:2px solid #c9d3dd}
-.rp .sup{color:#8a5a00;font-style:italic}
-.rp .bad{color:#b03a2e;font-weight:600}
-.rp .good{color:#2e7d4f}
-.rp .figfoot{color:#7a8591;font-size:.78rem;margin:-.2rem 0 1.2rem .4rem}
-.rp .read{color:#44505c;font-size:.88rem;margin:-.1rem 0 .2rem .4rem}
-.rp .footer{margin-top:2rem;padding-top:.6rem;border-top:1px solid #dde3ea;color:#5b6672;font-size:.85rem}
-.rp .footer ul{margin:.2rem 0 .4rem 1.2rem;padding:0}
-</style>
-"""
-
-
-def _display_html(markup: str) -> None:
-    from IPython.display import HTML, display
-
-    display(HTML(markup))
-
-
-def is_suppressed(value: float | int | None, threshold: int = SUPPRESSION_THRESHOLD) -> bool:
-    """A published count of 1..threshold-1 people is suppressed (zero is not: nobody to disclose)."""
-    return value is not None and 0 < value < threshold
-
-
-def suppress(df: pl.DataFrame, count_column: str, columns: Sequence[str] | None = None,
-             threshold: int = SUPPRESSION_THRESHOLD) -> pl.DataFrame:
-    """Blank `columns` (default: the count itself) where `count_column` is 1..threshold-1 and add a
-    boolean `suppressed` column. For aggregates a notebook computes itself (e.g. medians by level);
-    published mart rows go through `pipelines.disclosure.suppress.suppress(frame, mart)` (rules in seeds)."""
-    flag = pl.col(count_column).is_between(1, threshold - 1).fill_null(False)
-    targets = list(columns or [count_column])
-    return df.with_columns(
-        *[pl.when(flag).then(None).otherwise(pl.col(c)).alias(c) for c in targets],
-        flag.alias("suppressed"),
-    )
-
-
-class Page:
-    """One report page: parameters, text lookup, mart loading, and the HTML frame."""
-
-    def __init__(self, snapshot: str | None, lang: str = "es", data_dir: str | None = None,
-                 marts: Sequence[str] = ()) -> None:
-        if data_dir:
-            os.environ["SERVIR_PM_DATA"] = str(data_dir)  # pipelines.paths reads it on every call
-        from pipelines.report import render as report
-
-        labels.text("snapshot", lang)  # fails early on an unknown language
-        if not snapshot:  # interactive use: the latest snapshot with marts
-            from pipelines.build import marts
-
-            snapshot = marts.snapshots()[-1]
-        self.snapshot = snapshot
-        self.lang = lang
-        self.marts_used = list(marts)
-        self.synthetic = report.is_synthetic(snapshot)
-        self.generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        self._figures = 0
-        self.missing: list[str] = []
-
-    # text --------------------------------------------------------------------------------------
-    def t(self, key: str, **values: object) -> str:
-        return labels.text(key, self.lang, **values)
-
-    def c(self, kind: str, value: object) -> str:
-        return labels.category(kind, value, self.lang)
-
-    # data --------------------------------------------------------------------------------------
-    def load(self, name: str, required: bool = True) -> pl.DataFrame | None:
-        """Mart `name` of this snapshot; None (and remembered as missing) if it was not built."""
-        from pipelines.build import marts
-
-        try:
-            return marts.load(name, self.snapshot)
-        except FileNotFoundError:
-            if required:
-                raise
-            self.missing.append(name if name.startswith("mart_") else f"mart_{name}")
-            return None
-
-    def manifest(self) -> dict | None:
-        """The snapshot's ingestion manifest (run metadata: row counts, quarantine), if present."""
-        import json
-
-        from pipelines import paths
-
-        file = Path(paths.staging_dir(self.snapshot)) / "manifest.json"
-        return json.loads(file.read_text(encoding="utf-8")) if file.is_file() else None
-
-    # frame -------------------------------------------------------------------------------------
-    def header(self, title_key: str, intro_key: str | None = None, **intro_values: object) -> None:
-        parts = [CSS, '<div class="rp">', f"<h1>{html.escape(self.t(title_key))}</h1>",
-                 f'<p class="meta">{self.t("snapshot")}: <b>{html.escape(self.snapshot)}</b> · '
-                 f'{self.t("generated")}: {self.generated}</p>']
-        if self.synthetic:
-            parts.append(f'<p class="sample">{html.escape(self.t("synthetic_banner"))}</p>')
-        if intro_key:
-            parts.append(f'<p class="intro">{html.escape(self.t(intro_key, **intro_values))}</p>')
-        parts.append("</div>")
-        _display_html("".join(parts))
-
-    def section(self, title: str, note: str | None = None) -> None:
-        body = f"<h2>{html.escape(title)}</h2>"
-        if note:
-            body += f'<p class="note">{html.escape(note)}</p>'
-        _display_html(f'<div class="rp">{body}</div>')
-
-    def note(self, text: str, kind: str = "note") -> None:
-        _display_html(f'<div class="rp"><p class="{kind}">{html.escape(text)}</p></div>')
-
-    def not_available(self, names: Sequence[str]) -> None:
-        self.note(self.t("not_available", marts=", ".join(names)), kind="warn")
-
-    def kpis(self, items: Sequence[tuple[str, str, str, str]]) -> None:
-        """Headline cards: (key, label, value, hint); `data-kpi=key` lets tests find each value."""
-        cards = "".join(
-            f'<div class="kpi"><div class="v" data-kpi="{html.escape(key)}">{html.escape(value)}</div>'
-            f'<div class="l">{html.escape(label)}</div><div class="h">{html.escape(hint)}</div></div>'
-            for key, label, value, hint in items)
-        _display_html(f'<div class="rp"><div class="kpis">{cards}</div></div>')
-
-    def table(self, df: pl.DataFrame, columns: dict[str, str], *, numeric: Sequence[str] = (),
-              formats: dict[str, Callable[[object], str]] | None = None, max_rows: int = 25,
-              total_row: bool = False) -> None:
-        """A compact HTML table of `columns` (name -> header). Counts of 1..4, and cells blanked by
-        `pipelines.disclosure.suppress.suppress` (null in a row with is_suppressed), show as "<5"."""
-        formats = formats or {}
-        shown = df.head(max_rows)
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in columns.values())
-        rows = []
-        for i, record in enumerate(shown.iter_rows(named=True)):
-            cells = []
-            for col in columns:
-                value = record.get(col)
-                is_num = col in numeric
-                if col in formats:
-                    cell = formats[col](value)
-                elif is_num and (is_suppressed(value) or (value is None and record.get("is_suppressed"))):
-                    cell = f'<span class="sup" title="{html.escape(self.t("suppressed_long"))}">' \
-                           f'{html.escape(self.t("suppressed"))}</span>'
-                elif is_num and isinstance(value, int | float):
-                    cell = html.escape(labels.number(value))
-                else:
-                    cell = html.escape("—" if value is None else str(value))
-                cells.append(f'<td class="n">{cell}</td>' if is_num else f"<td>{cell}</td>")
-            last = total_row and i == shown.height - 1
-            rows.append(f'<tr class="total">{"".join(cells)}</tr>' if last else f"<tr>{''.join(cells)}</tr>")
-        more = ""
-        if df.height > max_rows:
-            more = f'<p class="note">… {df.height - max_rows} {"filas más" if self.lang == "es" else "more rows"}</p>'
-        _display_html(f'<div class="rp"><table class="t"><thead><tr>{head}</tr></thead>'
-                      f'<tbody>{"".join(rows)}</tbody></table>{more}</div>')
-
-    def footer(self, caveats: Sequence[str] = (), sources: Sequence[str] = ()) -> None:
-        marts_used = ", ".join(m if m.startswith("mart_") else f"mart_{m}" for m in self.marts_used)
-        source_items = [self.t("source_marts", marts=marts_used), self.t("source_servir"), *sources]
-        caveat_items = list(caveats)
-        if self.synthetic:
-            caveat_items.insert(0, self.t("synthetic_banner"))
-        caveat_items.append(self.t("suppression_note"))
-        if self.missing:
-            caveat_items.append(self.t("not_available", marts=", ".join(self.missing)))
-
-        def ul(items: Sequence[str]) -> str:
-            return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
-
-        _display_html(
-            f'<div class="rp"><div class="footer"><b>{self.t("snapshot")}</b>: {html.escape(self.snapshot)} · '
-            f'<b>{self.t("generated")}</b>: {self.generated}<br><b>{self.t("sources")}</b>{ul(source_items)}'
-            f'<b>{self.t("caveats")}</b>{ul(caveat_items)}</div></div>')
-
-    # figures -----------------------------------------------------------------------------------
-    def figure_footer(self) -> str:
-        bits = [f"{self.t('snapshot')}: {self.snapshot}", f"{self.t('sources')}: servir-pm marts"]
-        if self.synthetic:
-            bits.append(self.t("synthetic_short"))
-        return " · ".join(bits)
-
-    def show(self, fig: go.Figure, height: int | None = None, read: str | None = None) -> None:
-        """Style `fig`, stamp the standard footer, and display it (plotly.js embedded on first use).
-        `read`: a one-line "how to read" shown right under the chart."""
-        style(fig, height=height)
-        self._figures += 1
-        markup = fig.to_html(full_html=False, include_plotlyjs=self._figures == 1, config=PLOTLY_CONFIG,
-                             div_id=f"fig-{self._figures}", default_width="100%")
-        if read:
-            markup += f'<p class="read">{html.escape(read)}</p>'
-        markup += f'<p class="figfoot">{html.escape(self.figure_footer())}</p>'
-        _display_html(f'<div class="rp">{markup}</div>')
-
-
-def style(fig: go.Figure, height: int | None = None) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white", font={"family": FONT, "size": 13, "color": "#1d2733"},
-        title={"x": 0, "xanchor": "left", "font": {"size": 16}},
-        margin={"l": 10, "r": 30, "t": 80, "b": 70}, hoverlabel={"font": {"family": FONT}},
-        separators=".,",
-    )
-    if fig.layout.legend.orientation is None:  # default: one row under the title
-        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
-                                  "title": None})
-    if height:
-        fig.update_layout(height=height)
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
-    return fig
 
 
 def bar(page: Page, names: Sequence[str], values: Sequence[float | int | None], *, title: str,
         value_title: str, colors: Sequence[str] | str = NEUTRAL, horizontal: bool = True, sort: bool = True,
         percent_of_total: bool = True, value_format: Callable[[float | int], str] = labels.number,
         counts: Sequence[int | None] | None = None, hover_extra: Sequence[str] | None = None,
-        axis_format: str = ",", last: Sequence[str] = (), height: int | None = None) -> go.Figure:
+        axis_format: str = ",", last: Sequence[str] = (), height: int | None = None,
+        hidden: Sequence[bool] | None = None) -> go.Figure:
     """Sorted bars with exact values on hover (and share of total). A bar whose people count
-    (`counts`, or the values themselves when they are integer counts) is 1..4 shows "<5".
+    (`counts`, or the values themselves when they are integer counts) is a small cell, or whose
+    `hidden` flag is set (a published mart's is_suppressed), shows "<5".
     Names in `last` (e.g. "Other") stay at the end whatever their size."""
     if counts is None:
         counts = [v if isinstance(v, int) else None for v in values]
+    flags = [bool(h) or is_suppressed(n) for h, n in zip(hidden or [False] * len(names), counts, strict=True)]
     color_list = [colors] * len(names) if isinstance(colors, str) else list(colors)
-    rows = list(zip(names, values, color_list, hover_extra or [""] * len(names), counts, strict=True))
+    rows = list(zip(names, values, color_list, hover_extra or [""] * len(names), flags, strict=True))
     if sort:
         rows.sort(key=lambda r: (r[0] in last, -(r[1] or 0)))
     if horizontal:
         rows = rows[::-1]  # plotly draws the first category at the bottom
-    total = sum(r[1] for r in rows if r[1] and not is_suppressed(r[4])) or 1
+    total = sum(r[1] for r in rows if r[1] and not r[4]) or 1
     xs, ys, text, hover, marker = [], [], [], [], []
-    for name, value, color, extra, count in rows:
-        hidden = is_suppressed(count)
-        shown = page.t("suppressed") if hidden else ("—" if value is None else value_format(value))
+    for name, value, color, extra, blank in rows:
+        shown = page.t("suppressed") if blank else ("—" if value is None else value_format(value))
         share = f" ({labels.percent(value / total, 1)} {page.t('of_total')})" \
-            if percent_of_total and value and not hidden else ""
-        detail = page.t("suppressed_long") if hidden else shown
+            if percent_of_total and value and not blank else ""
+        detail = page.t("suppressed_long") if blank else shown
         hover.append(f"<b>{html.escape(str(name))}</b><br>{value_title}: {detail}{share}{extra}")
         text.append(shown)
         xs.append(name)
-        ys.append(0 if hidden or value is None else value)
+        ys.append(0 if blank or value is None else value)
         marker.append(color)
     trace = go.Bar(
         x=ys if horizontal else xs, y=xs if horizontal else ys, orientation="h" if horizontal else "v",

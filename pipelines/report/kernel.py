@@ -1,0 +1,79 @@
+"""Execute notebooks one after the other in ONE Jupyter kernel (imports and the kernel's start-up
+are paid once, not once per page); the kernel's namespace is reset before each notebook, so no
+variable leaks from one page into the next.
+
+`read` + `run` are what `pipelines.report.render` runs with a snapshot's parameters, and what the tests run
+with no parameters at all (each notebook's defaults, as it opens in Jupyter).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+KERNEL = "python3"  # registered inside the venv by `make install` (ipykernel --sys-prefix)
+RESET = "%reset -f"  # run before every notebook
+
+
+class NotebookFailedError(Exception):
+    def __init__(self, source: Path, ename: str, evalue: str) -> None:
+        super().__init__(f"{source.name}: {ename}: {evalue}")
+        self.source, self.ename, self.evalue = source, ename, evalue
+
+
+def read(source: Path, parameters: Mapping[str, Any] | None = None) -> Any:
+    """The jupytext notebook `source`, with `parameters` set in a cell right after its cell tagged
+    `parameters` when given (papermill's convention: the defaults stay visible above)."""
+    import jupytext
+    import nbformat
+
+    notebook = jupytext.read(source)
+    notebook.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    if parameters is not None:
+        tagged = [i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])]
+        if not tagged:
+            raise ValueError(f"{source.name} has no cell tagged 'parameters'")
+        assignments = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+        cell = nbformat.v4.new_code_cell(f"# Parameters\n{assignments}\n")
+        cell.metadata["tags"] = ["injected-parameters"]
+        notebook.cells.insert(tagged[0] + 1, cell)
+    return notebook
+
+
+@contextmanager
+def kernel(cwd: Path, env: Mapping[str, str] | None = None) -> Iterator[Any]:
+    """A started kernel manager (working directory `cwd`, environment = this process's + `env`)."""
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name=KERNEL)
+    # The kernel's warning that its local TCP sockets are unencrypted would otherwise fill every
+    # scheduled run's log; real kernel errors still show.
+    manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"], cwd=str(cwd),
+                         env={**os.environ, **(env or {})})
+    try:
+        yield manager
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def run(manager: Any, source: Path, notebook: Any) -> Any:
+    """Execute `notebook` (read from `source`) in the kernel of `manager`, after a namespace reset.
+    Raises NotebookFailedError with the failing cell's error."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(RESET))
+    client = NotebookClient(notebook, km=manager, kernel_name=KERNEL, timeout=600)
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        raise NotebookFailedError(source, error.ename, error.evalue) from None
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+        notebook.cells.pop(0)
+    return notebook
