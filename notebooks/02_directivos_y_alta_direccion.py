@@ -28,7 +28,8 @@ data_dir = ""
 # %%
 page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "servant_groups", "tpm", "pm_roles",
                                                    "tpm_regional_managements", "reconciliation", "tpm_by_item",
-                                                   "pm_coverage", "pm_by_unit_type"])
+                                                   "pm_coverage", "pm_by_unit_type",
+                                                   "public_officers_by_table5"])
 t, c = page.t, page.c
 groups = page.load("servant_groups").sort("display_order")
 tpm = page.load("tpm")
@@ -193,15 +194,15 @@ page.show(charts.stacked(
     colors=ROLE_COLORS, stack_order=ROLES))
 
 # %%
-page.footer(caveats=[t("managers_notes"), t("sector_names_note")])
-
-# %%
 # Public officers by Table 5 category (000:968-970, 977-978; issue 13 item 9): how they come to
 # office. Labels and the section title come from seeds/rules/table5_categories.csv (via the mart).
-table5 = page.load("public_officers_by_table5", required=False)
+table5 = page.published("public_officers_by_table5", required=False)  # as exported: small cells blanked
 if table5 is not None and table5.height:
-    table5 = disclosure.suppress(table5, "mart_public_officers_by_table5").sort("display_order")
+    table5 = table5.sort("display_order")
     page.section(table5[f"table_label_{lang}"][0])
     t5_levels = [col for col in LEVEL_COLUMNS if table5[col].fill_null(0).sum() > 0]
     page.table(table5, {f"label_{lang}": c("servant_group", "PO"), **{col: t(LEVEL_COLUMNS[col]) for col in t5_levels},
                         "total": t("total")}, numeric=[*t5_levels, "total"])
+
+# %%
+page.footer(caveats=[t("managers_notes"), t("sector_names_note")])
