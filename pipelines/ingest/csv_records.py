@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 _LF, _QUOTE, _NUL, _SPACE, _TAB = 10, 34, 0, 32, 9
+_CHUNK_BYTES = 8 * 2**20
 
 
 @dataclass
@@ -40,28 +41,43 @@ def normalize_line_endings(data: bytes) -> bytes:
 
 def count_records(data: bytes, delimiter: str) -> Records:
     """Records of `data` (UTF-8, LF line endings). A final record without a newline counts;
-    an empty tail after the last newline does not."""
+    an empty tail after the last newline does not. Read in chunks: memory stays a few times
+    `_CHUNK_BYTES` plus a few integers per record, whatever the file's size."""
     arr = np.frombuffer(data, dtype=np.uint8)
-    if arr.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Records(empty, empty, empty, empty.astype(bool), empty.astype(bool))
-    # Parity of the quotes seen so far (uint8 wraps around: parity survives, memory stays 1 byte/byte).
-    inside = (np.cumsum(arr == _QUOTE, dtype=np.uint8) % 2).astype(bool)
-    newline = arr == _LF
-    ends = np.flatnonzero(newline & ~inside)
-    starts = np.concatenate(([0], ends + 1))
-    if starts[-1] >= arr.size:
-        starts = starts[:-1]  # the file ends with a newline: no record after it
-
-    def per_record(mask: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(mask, starts, dtype=np.int64)
-
-    delimiters = per_record((arr == ord(delimiter)) & ~inside)
-    blank = np.isin(arr, np.array([_SPACE, _TAB, _LF, _QUOTE, ord(delimiter)], dtype=np.uint8))
-    content = per_record(~blank) > 0
-    nul = per_record(arr == _NUL) > 0
-    lines = np.searchsorted(np.flatnonzero(newline), starts, side="left") + 1
-    return Records(starts, lines, delimiters + 1, content, nul, unclosed_quote=bool(inside[-1]))
+    delim = ord(delimiter)
+    blank_bytes = np.array([_SPACE, _TAB, _LF, _QUOTE, delim], dtype=np.uint8)
+    starts, newlines = [np.zeros(1, dtype=np.int64)], []
+    # Per record start: how many delimiters (outside quotes), blank bytes and NULs come before it.
+    before: list[list[np.ndarray]] = [[np.zeros(1, dtype=np.int64)] for _ in range(3)]
+    totals = [0, 0, 0]
+    parity = 0
+    for offset in range(0, arr.size, _CHUNK_BYTES):
+        chunk = arr[offset:offset + _CHUNK_BYTES]
+        # Parity of the quotes seen so far (uint8 wraps around: parity survives, 1 byte per byte).
+        inside = np.cumsum(chunk == _QUOTE, dtype=np.uint8)
+        inside += parity
+        np.bitwise_and(inside, 1, out=inside)
+        parity = int(inside[-1])
+        inside = inside.view(bool)
+        lf = np.flatnonzero(chunk == _LF)
+        newlines.append(lf + offset)
+        new_starts = lf[~inside[lf]] + 1  # chunk-local; may equal len(chunk): the next chunk's first byte
+        starts.append(new_starts + offset)
+        masks = ((chunk == delim) & ~inside, np.isin(chunk, blank_bytes), chunk == _NUL)
+        for k, mask in enumerate(masks):
+            where = np.flatnonzero(mask)
+            before[k].append(totals[k] + np.searchsorted(where, new_starts, side="left"))
+            totals[k] += where.size
+    record_starts = np.concatenate(starts)
+    counts = [np.concatenate([*parts, [total]]) for parts, total in zip(before, totals, strict=True)]
+    bounds = np.concatenate([record_starts, [arr.size]])
+    if record_starts[-1] >= arr.size:  # the file ends with a newline (or is empty): no record after it
+        record_starts, bounds, counts = record_starts[:-1], bounds[:-1], [c[:-1] for c in counts]
+    delimiters, blanks, nuls = (np.diff(c) for c in counts)
+    content = (np.diff(bounds) - blanks) > 0
+    all_newlines = np.concatenate(newlines) if newlines else np.zeros(0, dtype=np.int64)
+    lines = np.searchsorted(all_newlines, record_starts, side="left") + 1
+    return Records(record_starts, lines, delimiters + 1, content, nuls > 0, unclosed_quote=bool(parity))
 
 
 def first_line_with_odd_quotes(data: bytes) -> int | None:

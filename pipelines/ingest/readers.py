@@ -13,8 +13,8 @@ CSV records are counted in `pipelines.ingest.csv_records`; workbooks are read by
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 from pathlib import Path
 
@@ -30,6 +30,8 @@ from pipelines.ingest.xlsx import read_workbook
 
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
+_DECODE_BYTES = 16 * 2**20  # UTF-8 is checked in pieces this large
+_NOT_BLANK_BYTE = re.compile(rb"[^\s\x00\x1c-\x1f]")
 # Title rows above the header are common in exported spreadsheets; look this far down.
 _HEADER_SEARCH_ROWS = 30
 # A text file may hold a stray NUL byte (row quarantined); more than this share of NULs, or other
@@ -67,7 +69,29 @@ def read_table(path: Path, table: str, sheet: str | None = None) -> RawTable:
         f"save the table as one of {', '.join(SUPPORTED_SUFFIXES)} (old .xls: open and save as .xlsx)", path)
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
+def _check_utf8(data: memoryview) -> None:
+    """Raise UnicodeDecodeError unless `data` is UTF-8; decoded in pieces, never held whole as text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for offset in range(0, len(data), _DECODE_BYTES):
+        decoder.decode(data[offset:offset + _DECODE_BYTES], final=False)
+    decoder.decode(b"", final=True)
+
+
+def _has_text(data: bytes) -> bool:
+    """Anything but whitespace and NUL bytes (str.isspace's whitespace, as str.strip removes it)."""
+    at = 0
+    while (found := _NOT_BLANK_BYTE.search(data, at)) is not None:
+        if data[found.start()] < 0x80:
+            return True
+        char = data[found.start():found.start() + 4].decode("utf-8", errors="replace")[:1]
+        if not char.isspace():
+            return True
+        at = found.start() + len(char.encode("utf-8"))
+    return False
+
+
+def _decode(data: bytes, path: Path) -> tuple[str | None, str]:
+    """(text, encoding); text is None when the bytes are UTF-8 already (read as they are)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export: UTF-16 with a byte-order mark (usually tab-separated).
         try:
@@ -90,9 +114,11 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
             "export the table again as CSV (UTF-8 or Latin-1), or as .xlsx/.parquet with that extension",
             path)
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        _check_utf8(memoryview(data)[3:])  # a BOM then bytes that are not UTF-8: an error, as before
+        return None, "utf-8-sig"
     try:
-        return data.decode("utf-8"), "utf-8"
+        _check_utf8(memoryview(data))
+        return None, "utf-8"
     except UnicodeDecodeError:
         pass
     # A UTF-8 export with a few stray bytes must not be decoded whole as cp1252 (every accent
@@ -140,15 +166,17 @@ def _find_csv_header(lines: list[str], table: str) -> tuple[int, str] | None:
 def _read_csv(path: Path, table: str) -> RawTable:
     data = path.read_bytes()
     text, encoding = _decode(data, path)
-    if not text.strip().strip("\x00"):
+    if not (_has_text(data) if text is None else text.strip().strip("\x00")):
         raise UnreadableFileError("the file holds only blank space",
                                   "export the registry again with its header row", path)
     # Hand polars and the record counter the same UTF-8 bytes with LF line endings (CR-only files
     # from old Excel for Mac would otherwise read as one line).
-    if encoding in ("utf-8", "utf-8-sig"):
-        payload = data[3:] if encoding == "utf-8-sig" else data
-    else:
+    if text is not None:
         payload = text.encode("utf-8")
+        del text
+    else:
+        payload = data[3:] if encoding == "utf-8-sig" else data
+    del data
     payload = normalize_line_endings(payload)
     head_lines = payload[:_SNIFF_BYTES].decode("utf-8", errors="replace").split("\n")
     notes: list[str] = []
@@ -179,7 +207,7 @@ def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_bef
             "close the quote, or double a quote that is part of the text (\"\"); then export again", path)
     header_line = int(records.lines[0]) + lines_before if len(records) else lines_before + 1
     try:
-        frame = pl.read_csv(io.BytesIO(body), separator=delimiter, infer_schema=False, has_header=True,
+        frame = pl.read_csv(body, separator=delimiter, infer_schema=False, has_header=True,
                             raise_if_empty=True, truncate_ragged_lines=True)
     except (KeyboardInterrupt, SystemExit):
         raise
