@@ -10,7 +10,6 @@ digits, and a digits-only ID shorter than a DNI padded with its lost leading zer
 from __future__ import annotations
 
 import hashlib
-import hmac
 
 import polars as pl
 
@@ -33,11 +32,29 @@ def person_id_expr(raw: pl.Expr) -> pl.Expr:
     return pl.when(padded == "").then(None).otherwise(padded)
 
 
+def keyed_digests(secret: bytes, values: list[str]) -> list[str]:
+    """HMAC-SHA256(secret, value) of each value (RFC 2104), its first KEY_HEX_CHARS hex characters.
+    The key's inner and outer pads are hashed once; each value then costs two SHA-256 updates
+    (`hmac.new` per value repeats the key set-up: twice as slow over a national file's IDs)."""
+    block = hashlib.sha256().block_size
+    padded = (secret if len(secret) <= block else hashlib.sha256(secret).digest()).ljust(block, b"\0")
+    inner_pad = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+    outer_pad = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+    digests = []
+    for value in values:
+        inner, outer = inner_pad.copy(), outer_pad.copy()
+        inner.update(value.encode("utf-8"))
+        outer.update(inner.digest())
+        digests.append(outer.hexdigest()[:KEY_HEX_CHARS])
+    return digests
+
+
 def pseudonymize(values: pl.Series) -> pl.Series:
     """HMAC-SHA256(key, normalized ID), first 20 hex characters; null stays null.
     Neither polars nor DuckDB has an HMAC: it is computed once per distinct ID, not per row."""
     secret = key()[0].encode("utf-8")
-    normalized = pl.DataFrame({"id": values.cast(pl.Utf8)}).select(person_id_expr(pl.col("id")).alias("id"))["id"]
-    digests = {value: hmac.new(secret, value.encode("utf-8"), hashlib.sha256).hexdigest()[:KEY_HEX_CHARS]
-               for value in normalized.drop_nulls().unique().to_list()}
-    return normalized.replace_strict(digests, default=None, return_dtype=pl.Utf8).alias(values.name)
+    normalized = pl.DataFrame({"id": values.cast(pl.Utf8)}).select(person_id_expr(pl.col("id")).alias("id"))
+    distinct = normalized["id"].drop_nulls().unique()
+    keyed = pl.DataFrame({"id": distinct, "key": keyed_digests(secret, distinct.to_list())},
+                         schema={"id": pl.Utf8, "key": pl.Utf8})
+    return normalized.join(keyed, on="id", how="left", maintain_order="left")["key"].alias(values.name)
