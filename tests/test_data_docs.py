@@ -30,3 +30,12 @@ def test_checkpoint_agrees_with_ingestion_and_writes_a_static_site(snap: Path) -
     assert {"entities_table.html", "positions_table.html"} <= pages  # the suites
     assert len([p for p in index.parent.rglob("*.html") if "validations" in p.parts]) == 2  # one run per table
     assert (out.result.staging_dir / "positions.parquet").read_bytes() == before
+    # Offline: nothing remote is loaded, no script needs a CDN, the index lists its pages as links.
+    for page in index.parent.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text and 'src="http' not in text and "stylesheet\" href=\"http" not in text
+    front = index.read_text(encoding="utf-8")
+    for page in index.parent.rglob("*.html"):
+        if page != index:
+            assert f'href="{page.relative_to(index.parent).as_posix()}"' in front
+    assert 'Validation of entities_table</a> <strong class="failed">failed' in front

@@ -9,8 +9,8 @@ Parquet files, read with only the columns the suites name (pyarrow-backed, no co
 columns); nothing is read from the raw files and nothing in staging is changed but `data_docs/`.
 
 great_expectations is imported here only (it costs seconds), so ingestion never loads it.
-The site is plain HTML files: it opens from disk without a server; its styling is loaded from the
-CDNs great-expectations links, so offline it shows unstyled but complete.
+The site is plain HTML files that open from disk without a server or a network: the remote
+scripts and stylesheets great-expectations links are removed (`data_docs_offline`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pipelines.errors import UnreadableFileError
 from pipelines.ingest.check_exprs import empty_columns
 from pipelines.ingest.checks import Check, columns_of, table_checks
 from pipelines.ingest.contract import TABLES
+from pipelines.ingest.data_docs_offline import make_offline
 
 SITE_FOLDER = "data_docs"  # under data/staging/<snapshot>/
 _SITE = "snapshot"
@@ -85,6 +86,7 @@ def run_checkpoint(snapshot: str) -> tuple[Path, dict[str, list[tuple[str, str |
         name="ingest", validation_definitions=definitions,
         actions=[UpdateDataDocsAction(name="data_docs", site_names=[_SITE])]))
     result = checkpoint.run()
+    make_offline(site, {run.suite_name: bool(run.success) for run in result.run_results.values()})
     outcomes = {
         run.suite_name.removesuffix("_table"): [
             (r.expectation_config.type, r.expectation_config.kwargs.get("column"), bool(r.success))

@@ -156,7 +156,7 @@ def _count(reports: list[FileReport], valid: pl.DataFrame, quarantined: pl.DataF
         name = Path(report.file).name
         mine = quarantined.filter(pl.col("source_file") == name)
         report.rows_quarantined = mine.height
-        report.rows_valid = valid.filter(pl.col("source_file") == name).height
+        report.rows_valid = valid.select((pl.col("source_file") == name).sum()).item()  # counted, not copied
         report.quarantined_by_reason = dict(sorted(
             mine.group_by("reason_code").len().iter_rows(), key=lambda kv: list(REASONS).index(kv[0])))
         report.examples = {
@@ -165,9 +165,9 @@ def _count(reports: list[FileReport], valid: pl.DataFrame, quarantined: pl.DataF
             .to_series().to_list()
             for code in report.quarantined_by_reason
         }
-        kept = valid.filter(pl.col("source_file") == name)
+        kept = valid.lazy().filter(pl.col("source_file") == name)
         for column in warn_columns:
-            unreadable = kept[UNPARSED + column].drop_nulls()
+            unreadable = kept.select(pl.col(UNPARSED + column).drop_nulls()).collect().to_series()
             if unreadable.len():
                 report.warnings[f"{column}: unreadable, left empty"] = unreadable.len()
                 report.examples[f"warning:{column}"] = unreadable.head(3).to_list()

@@ -47,6 +47,12 @@ def _reasons(rows: pl.Series, check: Check, rank: int, values: pl.Series | None,
         "row", pl.lit(rank, pl.Int64).alias("rank"), pl.lit(code).alias("reason_code"), "reason")
 
 
+def _checked_only(checks: list[Check]) -> set[str]:
+    """Columns that exist only to be checked (unparsed text, repeat flags, the reader's findings):
+    empty on every valid row, so they are not copied along with it."""
+    return {c.column for c in checks if c.column != c.reason_column} | {ISSUE_CODE, ISSUE_TEXT}
+
+
 def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
                   known_entity_ids: list[str] | None,
                   linked: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -79,7 +85,7 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
         rank = pl.col("reason_code").replace_strict(rank_of, return_dtype=pl.Int64)
         pieces.append(linked.select("row", rank.alias("rank"), "reason_code", "reason"))
     if not pieces:
-        return typed, as_written.clear().with_columns(
+        return typed.select(pl.exclude(*_checked_only(checks))), as_written.clear().with_columns(
             pl.lit(None, pl.Utf8).alias("reason_code"), pl.lit(None, pl.Utf8).alias("reason"))
     problems = (
         pl.concat(pieces).sort("row", "rank")
@@ -88,7 +94,7 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     )
     bad = problems["row"]
     indexed = pl.int_range(pl.len(), dtype=pl.UInt32)
-    valid = typed.filter(~indexed.is_in(bad.implode()))
+    valid = typed.select(pl.exclude(*_checked_only(checks))).filter(~indexed.is_in(bad.implode()))
     quarantined = (
         as_written.with_row_index("row").join(problems, on="row", how="inner").sort("row").drop("row")
         .with_columns(redact_expr(pl.col("reason")))  # a reason quotes a value: never an ID

@@ -32,6 +32,17 @@ def person_id_expr(raw: pl.Expr) -> pl.Expr:
     return pl.when(padded == "").then(None).otherwise(padded)
 
 
+def normalize_ids(ids: pl.Series) -> pl.Series:
+    """`person_id_expr` of each ID. An ID that is already 8 digits (nearly all of a registry's) is
+    its own normal form: the expression's regular expressions run only on the others."""
+    as_is = ids.str.contains(f"^[0-9]{{{DNI_DIGITS}}}$").fill_null(False)
+    others = (~as_is).arg_true()
+    if not others.len():
+        return ids
+    fixed = ids.gather(others).to_frame("id").select(person_id_expr(pl.col("id")))
+    return ids.clone().scatter(others, fixed.to_series())
+
+
 def keyed_digests(secret: bytes, values: list[str]) -> list[str]:
     """HMAC-SHA256(secret, value) of each value (RFC 2104), its first KEY_HEX_CHARS hex characters.
     The key's inner and outer pads are hashed once; each value then costs two SHA-256 updates
@@ -53,7 +64,7 @@ def pseudonymize(values: pl.Series) -> pl.Series:
     """HMAC-SHA256(key, normalized ID), first 20 hex characters; null stays null.
     Neither polars nor DuckDB has an HMAC: it is computed once per distinct ID, not per row."""
     secret = key()[0].encode("utf-8")
-    normalized = pl.DataFrame({"id": values.cast(pl.Utf8)}).select(person_id_expr(pl.col("id")).alias("id"))
+    normalized = normalize_ids(values.cast(pl.Utf8)).to_frame("id")
     distinct = normalized["id"].drop_nulls().unique()
     keyed = pl.DataFrame({"id": distinct, "key": keyed_digests(secret, distinct.to_list())},
                          schema={"id": pl.Utf8, "key": pl.Utf8})
