@@ -9,7 +9,9 @@ content at all and whether it holds NUL bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -41,9 +43,23 @@ def normalize_line_endings(data: bytes) -> bytes:
 
 def count_records(data: bytes, delimiter: str) -> Records:
     """Records of `data` (UTF-8, LF line endings). A final record without a newline counts;
-    an empty tail after the last newline does not. Read in chunks: memory stays a few times
-    `_CHUNK_BYTES` plus a few integers per record, whatever the file's size."""
-    arr = np.frombuffer(data, dtype=np.uint8)
+    an empty tail after the last newline does not."""
+    view = memoryview(data)
+    return count_records_in((view[at:at + _CHUNK_BYTES] for at in range(0, len(view), _CHUNK_BYTES)), delimiter)
+
+
+def count_file_records(path: Path, delimiter: str) -> Records:
+    """`count_records` of a file's bytes, read piece by piece (never held whole)."""
+    def pieces() -> Iterator[bytes]:
+        with path.open("rb") as handle:
+            while piece := handle.read(_CHUNK_BYTES):
+                yield piece
+    return count_records_in(pieces(), delimiter)
+
+
+def count_records_in(pieces: Iterable[bytes | memoryview], delimiter: str) -> Records:
+    """Records of the concatenated `pieces`. Memory stays a few times the size of one piece plus a
+    few integers per record, whatever the file's size."""
     delim = ord(delimiter)
     is_blank = np.zeros(256, dtype=bool)  # lookup table: byte value -> blank (faster than np.isin)
     is_blank[[_SPACE, _TAB, _LF, _QUOTE, delim]] = True
@@ -52,8 +68,11 @@ def count_records(data: bytes, delimiter: str) -> Records:
     before: list[list[np.ndarray]] = [[np.zeros(1, dtype=np.int64)] for _ in range(3)]
     totals = [0, 0, 0]
     parity = 0
-    for offset in range(0, arr.size, _CHUNK_BYTES):
-        chunk = arr[offset:offset + _CHUNK_BYTES]
+    offset = 0
+    for piece in pieces:
+        chunk = np.frombuffer(piece, dtype=np.uint8)
+        if not chunk.size:
+            continue
         # Parity of the quotes seen so far (uint8 wraps around: parity survives, 1 byte per byte).
         inside = np.cumsum(chunk == _QUOTE, dtype=np.uint8)
         inside += parity
@@ -69,10 +88,11 @@ def count_records(data: bytes, delimiter: str) -> Records:
             where = np.flatnonzero(mask)
             before[k].append(totals[k] + np.searchsorted(where, new_starts, side="left"))
             totals[k] += where.size
+        offset += chunk.size
     record_starts = np.concatenate(starts)
     counts = [np.concatenate([*parts, [total]]) for parts, total in zip(before, totals, strict=True)]
-    bounds = np.concatenate([record_starts, [arr.size]])
-    if record_starts[-1] >= arr.size:  # the file ends with a newline (or is empty): no record after it
+    bounds = np.concatenate([record_starts, [offset]])
+    if record_starts[-1] >= offset:  # the file ends with a newline (or is empty): no record after it
         record_starts, bounds, counts = record_starts[:-1], bounds[:-1], [c[:-1] for c in counts]
     delimiters, blanks, nuls = (np.diff(c) for c in counts)
     content = (np.diff(bounds) - blanks) > 0
