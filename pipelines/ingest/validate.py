@@ -95,8 +95,7 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     bad = problems["row"]
     indexed = pl.int_range(pl.len(), dtype=pl.UInt32)
     valid = typed.select(pl.exclude(*_checked_only(checks))).filter(~indexed.is_in(bad.implode()))
-    quarantined = (
-        as_written.with_row_index("row").join(problems, on="row", how="inner").sort("row").drop("row")
-        .with_columns(redact_expr(pl.col("reason")))  # a reason quotes a value: never an ID
-    )
+    # Only the quarantined rows are gathered (problems are in row order).
+    quarantined = as_written.select(pl.all().gather(bad)).with_columns(
+        problems["reason_code"], redact_expr(pl.lit(problems["reason"])).alias("reason"))  # never an ID
     return valid, quarantined

@@ -16,6 +16,7 @@ import polars as pl
 from pipelines.privacy.salt import key
 
 DNI_DIGITS = 8
+_SLICE = 100_000  # IDs hashed per batch of Python strings
 KEY_HEX_CHARS = 20  # 80 bits: no collisions among a country's public servants, short to store
 
 
@@ -66,6 +67,9 @@ def pseudonymize(values: pl.Series) -> pl.Series:
     secret = key()[0].encode("utf-8")
     normalized = normalize_ids(values.cast(pl.Utf8)).to_frame("id")
     distinct = normalized["id"].drop_nulls().unique()
-    keyed = pl.DataFrame({"id": distinct, "key": keyed_digests(secret, distinct.to_list())},
+    # In slices, so a national file's IDs are never all Python strings at once.
+    keys = [pl.Series(keyed_digests(secret, distinct.slice(at, _SLICE).to_list()), dtype=pl.Utf8)
+            for at in range(0, distinct.len(), _SLICE)]
+    keyed = pl.DataFrame({"id": distinct, "key": pl.concat(keys) if keys else pl.Series([], dtype=pl.Utf8)},
                          schema={"id": pl.Utf8, "key": pl.Utf8})
     return normalized.join(keyed, on="id", how="left", maintain_order="left")["key"].alias(values.name)
