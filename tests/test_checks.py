@@ -95,3 +95,22 @@ def test_table_report_on_an_empty_table_fails_on_its_row_count_only() -> None:
     report = table_report(frame, "entities", [])
     failed = [r["expectation"] for r in report["results"] if not r["success"]]
     assert failed == ["expect_table_row_count_to_be_between"]
+
+
+def test_ingestion_never_imports_great_expectations_nor_pandas(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """great-expectations runs only for the Data Docs (pipelines.ingest.data_docs)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ENTITY_HEADER, ENTITY_ROWS, POSITION_HEADER, position, write_csv
+
+    snap = tmp_path / "raw" / "2020-01-31"
+    write_csv(snap / "entities.csv", ENTITY_HEADER, ENTITY_ROWS)
+    write_csv(snap / "positions.csv", POSITION_HEADER, [position("P1"), position("P2", level="9")])
+    probe = ("import sys\nfrom pathlib import Path\nfrom pipelines.ingest.snapshot import ingest_snapshot\n"
+             f"ingest_snapshot(Path({str(snap)!r}))\n"
+             "print(sorted(m for m in ('great_expectations', 'pandas') if m in sys.modules))")
+    env = {"SERVIR_PM_DATA": str(tmp_path), "SERVIR_PM_KEY": "test-key", "PATH": "/usr/bin:/bin",
+           "PYTHONPATH": str(CONTRACT_SEEDS.parent.parent)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "[]", done.stderr
