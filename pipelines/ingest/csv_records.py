@@ -1,8 +1,9 @@
 """Count a CSV's records from its bytes, independently of the CSV parser.
 
 The reader compares this count with what polars parsed and stops when they disagree, so a row
-can never be lost without anyone knowing. One vectorized pass (numpy) over UTF-8 bytes whose line
-endings were made LF: a record ends at a newline outside double quotes; for each record it gives
+can never be lost without anyone knowing. One vectorized pass (numpy, chunk by chunk) over UTF-8
+bytes whose line endings were made LF: a record ends at a newline outside double quotes (an even
+number of quotes before it, looked up among the quotes' positions); for each record it gives
 the line it starts on, its number of fields (delimiters outside quotes + 1), whether it holds any
 content at all and whether it holds NUL bytes.
 """
@@ -57,6 +58,12 @@ def count_file_records(path: Path, delimiter: str) -> Records:
     return count_records_in(pieces(), delimiter)
 
 
+def _outside_quotes(positions: np.ndarray, quotes: np.ndarray, parity: int) -> np.ndarray:
+    """The positions not inside quotes: an even number of quotes before them (`parity`: the
+    quotes' parity where the chunk starts)."""
+    return positions[(np.searchsorted(quotes, positions, side="right") + parity) % 2 == 0]
+
+
 def count_records_in(pieces: Iterable[bytes | memoryview], delimiter: str) -> Records:
     """Records of the concatenated `pieces`. Memory stays a few times the size of one piece plus a
     few integers per record, whatever the file's size."""
@@ -73,19 +80,17 @@ def count_records_in(pieces: Iterable[bytes | memoryview], delimiter: str) -> Re
         chunk = np.frombuffer(piece, dtype=np.uint8)
         if not chunk.size:
             continue
-        # Parity of the quotes seen so far (uint8 wraps around: parity survives, 1 byte per byte).
-        inside = np.cumsum(chunk == _QUOTE, dtype=np.uint8)
-        inside += parity
-        np.bitwise_and(inside, 1, out=inside)
-        parity = int(inside[-1])
-        inside = inside.view(bool)
+        # Inside quotes = an odd number of quotes so far; quotes are few, so their parity at a
+        # position is looked up among the quotes' positions, not accumulated over every byte.
+        quotes = np.flatnonzero(chunk == _QUOTE)
         lf = np.flatnonzero(chunk == _LF)
         newlines.append(lf + offset)
-        new_starts = lf[~inside[lf]] + 1  # chunk-local; may equal len(chunk): the next chunk's first byte
+        new_starts = _outside_quotes(lf, quotes, parity) + 1  # chunk-local (len(chunk): next chunk's start)
         starts.append(new_starts + offset)
-        masks = ((chunk == delim) & ~inside, is_blank[chunk], chunk == _NUL)
-        for k, mask in enumerate(masks):
-            where = np.flatnonzero(mask)
+        found = (_outside_quotes(np.flatnonzero(chunk == delim), quotes, parity),
+                 np.flatnonzero(is_blank[chunk]), np.flatnonzero(chunk == _NUL))
+        parity = (parity + quotes.size) % 2
+        for k, where in enumerate(found):
             before[k].append(totals[k] + np.searchsorted(where, new_starts, side="left"))
             totals[k] += where.size
         offset += chunk.size
