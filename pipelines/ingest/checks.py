@@ -94,8 +94,9 @@ def table_checks(table: str, known_entity_ids: list[str] | None = None,
                  empty_columns: frozenset[str] = frozenset()) -> list[Check]:
     """Checks on the validated table. A median needs values: on an all-empty column it is left out."""
     seeded = [s for s in _seeded_table_checks() if s[0] in (table, "*")]
-    checks = [Check(e, {"min_value": int(lo)} if lo is not None else {})
-              for _, e, column, lo, _hi in seeded if not column]
+    # A table-wide check (no column) counts rows: its bounds are whole numbers.
+    checks = [Check(e, {k: int(v) for k, v in _between(lo, hi).items()})
+              for _, e, column, lo, hi in seeded if not column]
     checks.append(Check("expect_column_values_to_be_unique", {"column": KEYS[table]}))
     checks += [Check("expect_column_values_to_not_be_null", {"column": c.name}) for c in COLUMNS[table] if c.required]
     if known_entity_ids is not None:
