@@ -195,7 +195,7 @@ def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.Dat
         header = source_of.get(col.name)
         if header and col.kind in _PARSED_ONCE_PER_VALUE:
             exprs.extend(by_distinct(frame, header, lambda values, c=col, h=header:
-                                     _typed(c, _blank_to_null(pl.col(h)), values)).get_columns())
+                                     _typed(c, _blank_to_null(pl.col(h)), values)))
             continue
         raw = _blank_to_null(pl.col(header)) if header else pl.lit(None, dtype=pl.Utf8)
         exprs.extend(_typed(col, raw, frame[header] if header else None))
