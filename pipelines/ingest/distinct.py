@@ -23,6 +23,7 @@ def by_distinct(frame: pl.DataFrame, column: str,
     computed = distinct.select(pl.col(column).alias(_VALUE), *exprs(distinct[column]))
     empty = [name for name in computed.columns[1:] if computed[name].null_count() == computed.height]
     joined = (frame.select(pl.col(column).alias(_VALUE))
-              .join(computed.drop(empty), on=_VALUE, how="left", nulls_equal=True, maintain_order="left"))
-    return [pl.lit(None, dtype=computed.schema[name]).alias(name) if name in empty else joined[name]
-            for name in computed.columns[1:]]
+              .join(computed.drop(empty), on=_VALUE, how="left", nulls_equal=True, maintain_order="left")
+              if len(empty) < computed.width - 1 else None)
+    return [pl.lit(None, dtype=computed.schema[name]).alias(name) if joined is None or name in empty
+            else joined[name] for name in computed.columns[1:]]

@@ -63,13 +63,15 @@ def keyed_digests(secret: bytes, values: list[str]) -> list[str]:
 
 def pseudonymize(values: pl.Series) -> pl.Series:
     """HMAC-SHA256(key, normalized ID), first 20 hex characters; null stays null.
-    Neither polars nor DuckDB has an HMAC: it is computed once per distinct ID, not per row."""
+    Neither polars nor DuckDB has an HMAC: it is computed in Python for each row holding an ID.
+    (A registry has about one position per person, so hashing distinct IDs and joining back
+    costs more memory than it saves time.)"""
     secret = key()[0].encode("utf-8")
-    normalized = normalize_ids(values.cast(pl.Utf8)).to_frame("id")
-    distinct = normalized["id"].drop_nulls().unique()
+    normalized = normalize_ids(values.cast(pl.Utf8))
+    present = normalized.is_not_null().arg_true()
+    ids = normalized.gather(present)
     # In slices, so a national file's IDs are never all Python strings at once.
-    keys = [pl.Series(keyed_digests(secret, distinct.slice(at, _SLICE).to_list()), dtype=pl.Utf8)
-            for at in range(0, distinct.len(), _SLICE)]
-    keyed = pl.DataFrame({"id": distinct, "key": pl.concat(keys) if keys else pl.Series([], dtype=pl.Utf8)},
-                         schema={"id": pl.Utf8, "key": pl.Utf8})
-    return normalized.join(keyed, on="id", how="left", maintain_order="left")["key"].alias(values.name)
+    keys = [pl.Series(keyed_digests(secret, ids.slice(at, _SLICE).to_list()), dtype=pl.Utf8)
+            for at in range(0, ids.len(), _SLICE)]
+    out = pl.repeat(None, values.len(), dtype=pl.Utf8, eager=True).alias(values.name)
+    return out.scatter(present, pl.concat(keys)) if keys else out
