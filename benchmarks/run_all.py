@@ -60,15 +60,18 @@ def main() -> None:
     parser.add_argument("--skip-large", action="store_true")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench_out")
     args = parser.parse_args()
-    from benchmarks import bench_refresh
+    from benchmarks import bench_ingest, bench_refresh
 
     results = run_case("sample (scale 1)", 1.0, args.workdir, ["ingest", "build", "report"])
     results += bench_refresh.run(args.workdir)
     if not args.skip_large:
-        results += run_case(f"large (scale {args.scale:g})", args.scale, args.workdir, ["ingest", "build"])
+        name = f"large (scale {args.scale:g})"
+        large = run_case(name, args.scale, args.workdir, ["ingest", "build"])
+        ingest = next(r for r in large if r["stage"] == "ingest")
+        results += large + bench_ingest.baseline_rows(args.workdir / name / "raw" / "2016-05-31", ingest, name)
     print(f"{'case':<22} {'stage':<30} {'seconds':>9} {'peak MB':>9} {'rows':>11}  note")
     for r in results:
-        note = r.get("error", "")
+        note = r.get("error") or r.get("note", "")
         rows = f"{r['rows']:,}" if isinstance(r.get("rows"), int) else ""
         peak = r.get("peak_mb", "")
         print(f"{r['case']:<22} {r['stage']:<30} {r['seconds']:>9} {peak!s:>9} {rows:>11}  {note}")

@@ -99,7 +99,7 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub("", ascii_only.lower())
 
 
-def _read_seed(name: str) -> list[dict[str, str]]:
+def read_contract_seed(name: str) -> list[dict[str, str]]:
     with (CONTRACT_SEEDS / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -107,7 +107,7 @@ def _read_seed(name: str) -> list[dict[str, str]]:
 @cache
 def header_connectors() -> frozenset[str]:
     """Words a header may carry that do not change its meaning ('Código de Puesto')."""
-    return frozenset(fold(row["word"]) for row in _read_seed("header_connectors.csv"))
+    return frozenset(fold(row["word"]) for row in read_contract_seed("header_connectors.csv"))
 
 
 _WORD = re.compile(r"[0-9a-z]+")
@@ -127,7 +127,7 @@ def header_key(text: str) -> str:
 def header_aliases(table: str) -> dict[str, str]:
     """header key -> canonical column, for one table. Canonical names match themselves."""
     aliases = {header_key(c.name): c.name for c in COLUMNS[table]}
-    for row in _read_seed("column_aliases.csv"):
+    for row in read_contract_seed("column_aliases.csv"):
         if row["table"] in (table, "*"):
             aliases[header_key(row["alias"])] = row["column"]
     return aliases
@@ -137,7 +137,7 @@ def header_aliases(table: str) -> dict[str, str]:
 def header_spellings(table: str) -> dict[str, str]:
     """header key -> the header as the contract writes it (contract name or seed alias), to show."""
     spellings = {header_key(c.name): c.name for c in COLUMNS[table]}
-    for row in _read_seed("column_aliases.csv"):
+    for row in read_contract_seed("column_aliases.csv"):
         if row["table"] in (table, "*"):
             spellings.setdefault(header_key(row["alias"]), row["alias"])
     return spellings
@@ -155,7 +155,7 @@ def value_aliases(domain: str) -> ValueAliases:
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
     canonical: set[str] = set()
-    for row in _read_seed("value_aliases.csv"):
+    for row in read_contract_seed("value_aliases.csv"):
         if row["domain"] != domain:
             continue
         canonical.add(row["canonical"])

@@ -1,19 +1,23 @@
 """Count a CSV's records from its bytes, independently of the CSV parser.
 
 The reader compares this count with what polars parsed and stops when they disagree, so a row
-can never be lost without anyone knowing. One vectorized pass (numpy) over UTF-8 bytes whose line
-endings were made LF: a record ends at a newline outside double quotes; for each record it gives
+can never be lost without anyone knowing. One vectorized pass (numpy, chunk by chunk) over UTF-8
+bytes whose line endings were made LF: a record ends at a newline outside double quotes (an even
+number of quotes before it, looked up among the quotes' positions); for each record it gives
 the line it starts on, its number of fields (delimiters outside quotes + 1), whether it holds any
 content at all and whether it holds NUL bytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 _LF, _QUOTE, _NUL, _SPACE, _TAB = 10, 34, 0, 32, 9
+_CHUNK_BYTES = 8 * 2**20
 
 
 @dataclass
@@ -41,27 +45,65 @@ def normalize_line_endings(data: bytes) -> bytes:
 def count_records(data: bytes, delimiter: str) -> Records:
     """Records of `data` (UTF-8, LF line endings). A final record without a newline counts;
     an empty tail after the last newline does not."""
-    arr = np.frombuffer(data, dtype=np.uint8)
-    if arr.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Records(empty, empty, empty, empty.astype(bool), empty.astype(bool))
-    # Parity of the quotes seen so far (uint8 wraps around: parity survives, memory stays 1 byte/byte).
-    inside = (np.cumsum(arr == _QUOTE, dtype=np.uint8) % 2).astype(bool)
-    newline = arr == _LF
-    ends = np.flatnonzero(newline & ~inside)
-    starts = np.concatenate(([0], ends + 1))
-    if starts[-1] >= arr.size:
-        starts = starts[:-1]  # the file ends with a newline: no record after it
+    view = memoryview(data)
+    return count_records_in((view[at:at + _CHUNK_BYTES] for at in range(0, len(view), _CHUNK_BYTES)), delimiter)
 
-    def per_record(mask: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(mask, starts, dtype=np.int64)
 
-    delimiters = per_record((arr == ord(delimiter)) & ~inside)
-    blank = np.isin(arr, np.array([_SPACE, _TAB, _LF, _QUOTE, ord(delimiter)], dtype=np.uint8))
-    content = per_record(~blank) > 0
-    nul = per_record(arr == _NUL) > 0
-    lines = np.searchsorted(np.flatnonzero(newline), starts, side="left") + 1
-    return Records(starts, lines, delimiters + 1, content, nul, unclosed_quote=bool(inside[-1]))
+def count_file_records(path: Path, delimiter: str) -> Records:
+    """`count_records` of a file's bytes, read piece by piece (never held whole)."""
+    def pieces() -> Iterator[bytes]:
+        with path.open("rb") as handle:
+            while piece := handle.read(_CHUNK_BYTES):
+                yield piece
+    return count_records_in(pieces(), delimiter)
+
+
+def _outside_quotes(positions: np.ndarray, quotes: np.ndarray, parity: int) -> np.ndarray:
+    """The positions not inside quotes: an even number of quotes before them (`parity`: the
+    quotes' parity where the chunk starts)."""
+    return positions[(np.searchsorted(quotes, positions, side="right") + parity) % 2 == 0]
+
+
+def count_records_in(pieces: Iterable[bytes | memoryview], delimiter: str) -> Records:
+    """Records of the concatenated `pieces`. Memory stays a few times the size of one piece plus a
+    few integers per record, whatever the file's size."""
+    delim = ord(delimiter)
+    is_blank = np.zeros(256, dtype=bool)  # lookup table: byte value -> blank (faster than np.isin)
+    is_blank[[_SPACE, _TAB, _LF, _QUOTE, delim]] = True
+    starts, newlines = [np.zeros(1, dtype=np.int64)], []
+    # Per record start: how many delimiters (outside quotes), blank bytes and NULs come before it.
+    before: list[list[np.ndarray]] = [[np.zeros(1, dtype=np.int64)] for _ in range(3)]
+    totals = [0, 0, 0]
+    parity = 0
+    offset = 0
+    for piece in pieces:
+        chunk = np.frombuffer(piece, dtype=np.uint8)
+        if not chunk.size:
+            continue
+        # Inside quotes = an odd number of quotes so far; quotes are few, so their parity at a
+        # position is looked up among the quotes' positions, not accumulated over every byte.
+        quotes = np.flatnonzero(chunk == _QUOTE)
+        lf = np.flatnonzero(chunk == _LF)
+        newlines.append(lf + offset)
+        new_starts = _outside_quotes(lf, quotes, parity) + 1  # chunk-local (len(chunk): next chunk's start)
+        starts.append(new_starts + offset)
+        found = (_outside_quotes(np.flatnonzero(chunk == delim), quotes, parity),
+                 np.flatnonzero(is_blank[chunk]), np.flatnonzero(chunk == _NUL))
+        parity = (parity + quotes.size) % 2
+        for k, where in enumerate(found):
+            before[k].append(totals[k] + np.searchsorted(where, new_starts, side="left"))
+            totals[k] += where.size
+        offset += chunk.size
+    record_starts = np.concatenate(starts)
+    counts = [np.concatenate([*parts, [total]]) for parts, total in zip(before, totals, strict=True)]
+    bounds = np.concatenate([record_starts, [offset]])
+    if record_starts[-1] >= offset:  # the file ends with a newline (or is empty): no record after it
+        record_starts, bounds, counts = record_starts[:-1], bounds[:-1], [c[:-1] for c in counts]
+    delimiters, blanks, nuls = (np.diff(c) for c in counts)
+    content = (np.diff(bounds) - blanks) > 0
+    all_newlines = np.concatenate(newlines) if newlines else np.zeros(0, dtype=np.int64)
+    lines = np.searchsorted(all_newlines, record_starts, side="left") + 1
+    return Records(record_starts, lines, delimiters + 1, content, nuls > 0, unclosed_quote=bool(parity))
 
 
 def first_line_with_odd_quotes(data: bytes) -> int | None:

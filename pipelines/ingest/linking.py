@@ -142,9 +142,10 @@ def link_positions(typed: pl.DataFrame, entities: pl.DataFrame, quarantined: pl.
                   "entity_id", "source_row").alias("reason")))
 
     fill = pl.concat([linked, to_quarantined.select(ROW, pl.col("q_id").alias("linked_id"))])
-    out = (frame.join(fill, on=ROW, how="left")
-           .with_columns(pl.coalesce("entity_id", "linked_id").alias("entity_id"))
-           .sort(ROW).drop(ROW, "linked_id"))
+    out = typed
+    if fill.height:  # one row per position at most: only the id column is joined, not the whole table
+        linked_ids = frame.select(ROW).join(fill, on=ROW, how="left", maintain_order="left")["linked_id"]
+        out = typed.with_columns(pl.coalesce(pl.col("entity_id"), linked_ids).alias("entity_id"))
     known = sorted(set(valid_ids.to_list()) | set(q["entity_id"].drop_nulls().to_list()))
     found = pl.concat([f.cast(_FINDING_SCHEMA) for f in findings]).sort("row")  # type: ignore[arg-type]
     return LinkResult(out, found, known)

@@ -16,6 +16,7 @@ from functools import cache
 import polars as pl
 
 from pipelines.ingest.contract import CONTRACT_SEEDS
+from pipelines.ingest.distinct import by_distinct
 
 ABBREVIATIONS_SEED = CONTRACT_SEEDS / "name_abbreviations.csv"
 
@@ -56,4 +57,5 @@ def with_name_key(frame: pl.DataFrame, name_column: str = "entity_name",
                   key_column: str = "entity_name_key") -> pl.DataFrame:
     if name_column not in frame.columns:
         return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(key_column))
-    return frame.with_columns(name_key_expr(pl.col(name_column)).alias(key_column))
+    return frame.with_columns(
+        by_distinct(frame, name_column, lambda _values: [name_key_expr(pl.col(name_column)).alias(key_column)]))

@@ -24,11 +24,14 @@ from pipelines.ingest.contract import (
     header_spellings,
     value_aliases,
 )
+from pipelines.ingest.distinct import by_distinct
 from pipelines.privacy.pseudonym import pseudonymize
 from pipelines.privacy.salt import DEFAULT_SALT, SALT_ENV, salt  # noqa: F401 (re-exported)
 
 UNPARSED = "__unparsed__"
 ID_COLUMNS = {"entity_id", "position_id", "parent_entity_id"}
+# Kinds whose parsing (regular expressions, value spellings) runs once per distinct value.
+_PARSED_ONCE_PER_VALUE = ("enum", "bool", "int", "decimal", "date")
 
 
 @dataclass
@@ -185,11 +188,15 @@ def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.Dat
     """Typed contract columns (absent optional ones as nulls) plus `__unparsed__` companions."""
     by_name = {c.name: c for c in COLUMNS[table]}
     source_of = {canonical: header for header, canonical in mapping.recognized.items()}
-    exprs: list[pl.Expr] = []
+    exprs: list[pl.Expr | pl.Series] = []
     for col in COLUMNS[table]:
         if col.kind == "personal_name":
             continue
         header = source_of.get(col.name)
+        if header and col.kind in _PARSED_ONCE_PER_VALUE:
+            exprs.extend(by_distinct(frame, header, lambda values, c=col, h=header:
+                                     _typed(c, _blank_to_null(pl.col(h)), values)))
+            continue
         raw = _blank_to_null(pl.col(header)) if header else pl.lit(None, dtype=pl.Utf8)
         exprs.extend(_typed(col, raw, frame[header] if header else None))
     typed = frame.select(exprs)

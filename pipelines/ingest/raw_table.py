@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+_TAIL_ROWS = 1_024  # first window of trailing rows looked at for blank lines
 ISSUE_SCHEMA = {"row": pl.UInt32, "reason_code": pl.Utf8, "column": pl.Utf8, "detail": pl.Utf8}
 
 
@@ -29,9 +30,16 @@ class RawTable:
 
 def drop_trailing_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """Blank lines after the last row (Excel formatting, trailing newlines) are not rows. Blank rows
-    in between are kept so every later row keeps its real row number."""
+    in between are kept so every later row keeps its real row number. Looks at the last rows
+    first (growing the window), so a large file is not scanned whole for a few blank lines."""
     if frame.height == 0 or frame.width == 0:
         return frame
-    filled = frame.select(pl.any_horizontal(pl.all().cast(pl.Utf8).str.strip_chars().fill_null("") != ""))
-    rows_with_data = filled.to_series().arg_true()
-    return frame.head(int(rows_with_data.max()) + 1 if rows_with_data.len() else 0)
+    window = _TAIL_ROWS
+    while True:
+        start = max(0, frame.height - window)
+        filled = frame.slice(start).select(
+            pl.any_horizontal(pl.all().cast(pl.Utf8).str.strip_chars().fill_null("") != ""))
+        rows_with_data = filled.to_series().arg_true()
+        if rows_with_data.len() or start == 0:
+            return frame.head(start + int(rows_with_data.max()) + 1 if rows_with_data.len() else 0)
+        window *= 16

@@ -8,13 +8,14 @@ XLSX: rows with a value in the sheet's XML; Parquet: the row count in the file's
 stops when the two disagree: a row is never lost without a message. Problems of one row (too few
 or too many fields, NUL bytes, a formula without a value, a value that is not text) travel with
 the table as `issues`, and the row is quarantined with that reason.
-CSV records are counted in `pipelines.ingest.csv_records`; workbooks are read by `pipelines.ingest.xlsx`.
+CSV records are counted in `pipelines.ingest.csv_records`, encodings settled in
+`pipelines.ingest.text_encoding` (a large UTF-8 file is read from disk, never held whole);
+workbooks are read by `pipelines.ingest.xlsx`.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 
@@ -23,19 +24,19 @@ import polars as pl
 
 from pipelines.errors import UnreadableFileError
 from pipelines.ingest.contract import header_aliases, header_key
-from pipelines.ingest.csv_records import count_records, first_line_with_odd_quotes, normalize_line_endings
+from pipelines.ingest.csv_records import (
+    count_file_records,
+    count_records,
+    first_line_with_odd_quotes,
+)
 from pipelines.ingest.discovery import SUPPORTED_SUFFIXES
 from pipelines.ingest.raw_table import ISSUE_SCHEMA, RawTable, drop_trailing_empty_rows
+from pipelines.ingest.text_encoding import SNIFF_BYTES, head_bytes, readable_from_disk, utf8_payload
 from pipelines.ingest.xlsx import read_workbook
 
 _DELIMITERS = ",;\t|"
-_SNIFF_BYTES = 64 * 1024
 # Title rows above the header are common in exported spreadsheets; look this far down.
 _HEADER_SEARCH_ROWS = 30
-# A text file may hold a stray NUL byte (row quarantined); more than this share of NULs, or other
-# control characters, means binary data.
-_MAX_NUL_SHARE = 0.001
-_MAX_STRAY_NULS = 8
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other old Office files
 _ZIP_MAGIC = b"PK\x03\x04"
 _SEP_LINE = re.compile(r"^sep=(.)\s*$", re.IGNORECASE)
@@ -67,53 +68,6 @@ def read_table(path: Path, table: str, sheet: str | None = None) -> RawTable:
         f"save the table as one of {', '.join(SUPPORTED_SUFFIXES)} (old .xls: open and save as .xlsx)", path)
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" export: UTF-16 with a byte-order mark (usually tab-separated).
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise UnreadableFileError(
-                "the file starts like UTF-16 text (byte-order mark) but does not decode as UTF-16",
-                "export the table again as CSV UTF-8", path) from None
-    sample = data[:_SNIFF_BYTES]
-    nuls = sample.count(b"\x00")
-    if nuls and max(sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")) > len(sample) // 4:
-        raise UnreadableFileError(
-            "the file looks like UTF-16 text without a byte-order mark (every other byte is NUL)",
-            "in Excel use 'Save as' CSV UTF-8 (or 'Unicode text', which carries the mark); "
-            "or convert it: iconv -f UTF-16LE -t UTF-8", path)
-    other_controls = sum(sample.count(bytes([b])) for b in range(1, 32) if b not in (9, 10, 13))
-    if nuls and (nuls > max(_MAX_STRAY_NULS, len(sample) * _MAX_NUL_SHARE) or other_controls > len(sample) // 200):
-        raise UnreadableFileError(
-            "the file holds binary data, not text (NUL bytes found); it is not a CSV",
-            "export the table again as CSV (UTF-8 or Latin-1), or as .xlsx/.parquet with that extension",
-            path)
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # A UTF-8 export with a few stray bytes must not be decoded whole as cp1252 (every accent
-    # would turn into 'Ã³'): when valid multi-byte characters outnumber the bad bytes, keep UTF-8
-    # and mark the bad bytes with U+FFFD, saying so in the encoding reported.
-    as_utf8 = data.decode("utf-8", errors="replace")
-    bad = as_utf8.count("\ufffd")
-    good_multibyte = sum(1 for ch in as_utf8 if ord(ch) > 127) - bad
-    if good_multibyte > bad:
-        return as_utf8, f"utf-8 ({bad} undecodable byte(s) replaced with \ufffd)"
-    # Peruvian exports from Windows tools are usually cp1252; it is a superset of Latin-1
-    # for printable text. Reject files where too much decodes to control characters.
-    text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for ch in text[:_SNIFF_BYTES] if ord(ch) < 32 and ch not in "\r\n\t\x00")
-    if controls > max(10, len(text[:_SNIFF_BYTES]) // 100) or text.count("\ufffd") > len(text) // 100 + 5:
-        raise UnreadableFileError(
-            "the file is not readable text in UTF-8 or Latin-1/cp1252 (binary or unknown encoding)",
-            "export the table again as CSV in UTF-8 or Latin-1", path)
-    return text, "cp1252"
-
-
 def _sniff_delimiter(lines: list[str]) -> str:
     sample = "\n".join(lines[:50])
     try:
@@ -138,19 +92,13 @@ def _find_csv_header(lines: list[str], table: str) -> tuple[int, str] | None:
 
 
 def _read_csv(path: Path, table: str) -> RawTable:
-    data = path.read_bytes()
-    text, encoding = _decode(data, path)
-    if not text.strip().strip("\x00"):
-        raise UnreadableFileError("the file holds only blank space",
-                                  "export the registry again with its header row", path)
-    # Hand polars and the record counter the same UTF-8 bytes with LF line endings (CR-only files
-    # from old Excel for Mac would otherwise read as one line).
-    if encoding in ("utf-8", "utf-8-sig"):
-        payload = data[3:] if encoding == "utf-8-sig" else data
+    payload: bytes | None
+    if readable_from_disk(path):
+        payload, encoding, head = None, "utf-8", head_bytes(path)
     else:
-        payload = text.encode("utf-8")
-    payload = normalize_line_endings(payload)
-    head_lines = payload[:_SNIFF_BYTES].decode("utf-8", errors="replace").split("\n")
+        payload, encoding = utf8_payload(path)
+        head = payload[:SNIFF_BYTES]
+    head_lines = head.decode("utf-8", errors="replace").split("\n")
     notes: list[str] = []
     skip, forced = 0, None
     if head_lines and (sep := _SEP_LINE.match(head_lines[0])):
@@ -165,34 +113,37 @@ def _read_csv(path: Path, table: str) -> RawTable:
         delimiter = forced or guessed
     else:
         delimiter = forced or _sniff_delimiter([ln for ln in head_lines[skip:] if ln.strip()])
-    body = payload.split(b"\n", skip)[-1] if skip else payload
+    if skip and payload is None:
+        payload = path.read_bytes()  # lines above the header are cut from the bytes
+    body = payload.split(b"\n", skip)[-1] if skip and payload is not None else payload
     return _parse_csv(path, body, delimiter, encoding, skip, notes)
 
 
-def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_before: int,
+def _parse_csv(path: Path, body: bytes | None, delimiter: str, encoding: str, lines_before: int,
                notes: list[str]) -> RawTable:
-    records = count_records(body, delimiter)
+    """`body`: the bytes after the lines skipped, or None to read the file itself from disk."""
+    records = count_records(body, delimiter) if body is not None else count_file_records(path, delimiter)
     if records.unclosed_quote:
         raise UnreadableFileError(
-            _quote_problem(body, lines_before, "a quote (\") opens a field that never closes: every line after it "
-                           "would be read as one value"),
+            _quote_problem(body, path, lines_before, "a quote (\") opens a field that never closes: every line "
+                           "after it would be read as one value"),
             "close the quote, or double a quote that is part of the text (\"\"); then export again", path)
     header_line = int(records.lines[0]) + lines_before if len(records) else lines_before + 1
     try:
-        frame = pl.read_csv(io.BytesIO(body), separator=delimiter, infer_schema=False, has_header=True,
-                            raise_if_empty=True, truncate_ragged_lines=True)
+        frame = pl.read_csv(body if body is not None else path, separator=delimiter, infer_schema=False,
+                            has_header=True, raise_if_empty=True, truncate_ragged_lines=True)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException:  # polars errors (and Rust panics, BaseExceptions)
         # polars' message quotes the row: never shown (it may hold a DNI or a name), nor chained.
-        raise UnreadableFileError(_quote_problem(body, lines_before, f"the CSV cannot be parsed with delimiter "
+        raise UnreadableFileError(_quote_problem(body, path, lines_before, f"the CSV cannot be parsed with delimiter "
                                                  f"{delimiter!r}"),
                                   "check that quotes are balanced (a field with a quote inside must be "
                                   "quoted and the quote doubled: \"\")", path) from None
     counted = max(0, len(records) - 1)  # every record after the header, blank lines included
     if counted != frame.height:
         raise UnreadableFileError(
-            _quote_problem(body, lines_before, f"the file holds {counted:,} data record(s) by its line endings "
+            _quote_problem(body, path, lines_before, f"the file holds {counted:,} data record(s) by its line endings "
                            f"and quotes, but the CSV parser read {frame.height:,} row(s)"),
             "check the quotes around that line (every opened quote must close on the same field) and "
             "export the file again", path)
@@ -225,8 +176,8 @@ def _parse_csv(path: Path, body: bytes, delimiter: str, encoding: str, lines_bef
                     issues=issues.cast(ISSUE_SCHEMA), notes=notes)
 
 
-def _quote_problem(body: bytes, lines_before: int, problem: str) -> str:
-    line = first_line_with_odd_quotes(body)
+def _quote_problem(body: bytes | None, path: Path, lines_before: int, problem: str) -> str:
+    line = first_line_with_odd_quotes(body if body is not None else path.read_bytes())
     if line is None:
         return problem
     return f"{problem}; line {line + lines_before:,} has an unclosed or stray quote (\")"

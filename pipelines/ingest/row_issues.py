@@ -24,6 +24,9 @@ def attach_issues(issues: pl.DataFrame, mapping: HeaderMapping, typed: pl.DataFr
     """`typed` gains ISSUE_CODE/ISSUE_TEXT (null on sound rows); misaligned rows of a file with
     personal columns lose their cells in `as_written`."""
     relevant = issues.filter(pl.col("column").is_null() | pl.col("column").is_in(list(mapping.recognized)))
+    if not relevant.height:  # a sound file: two empty columns, not a join over every row
+        no_issue = [pl.lit(None, pl.Utf8).alias(ISSUE_CODE), pl.lit(None, pl.Utf8).alias(ISSUE_TEXT)]
+        return typed.with_columns(no_issue), as_written
     order = {code: rank for rank, code in enumerate(REASONS)}
     per_row = (
         relevant.with_columns(

@@ -19,14 +19,16 @@ import polars as pl
 from pipelines import paths
 from pipelines.errors import ContractError, UnreadableFileError
 from pipelines.ingest import linking, manifest
-from pipelines.ingest.contract import COLUMNS, KEYS, REASONS, TABLES, staging_columns
+from pipelines.ingest.check_exprs import table_report
+from pipelines.ingest.contract import COLUMNS, REASONS, TABLES, staging_columns
 from pipelines.ingest.csv_safety import write_safe_csv
 from pipelines.ingest.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of, unsupported_table_files
 from pipelines.ingest.names import with_name_key
 from pipelines.ingest.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
 from pipelines.ingest.readers import read_table
-from pipelines.ingest.row_issues import ISSUE_CODE, ISSUE_TEXT, attach_issues
-from pipelines.privacy.redact import redact_any, redact_expr
+from pipelines.ingest.row_issues import attach_issues
+from pipelines.ingest.validate import validate_rows
+from pipelines.privacy.redact import redact_any
 from pipelines.privacy.salt import require_secret_key
 from pipelines.refresh.series import read_series, write_series
 
@@ -126,78 +128,6 @@ def _require_key_if_ids(frame: pl.DataFrame, mapping: HeaderMapping, path: Path)
         require_secret_key(path)
 
 
-def _reason_text(code: str, column: str, value: str | None) -> str:
-    text = REASONS[code].text.format(column=column)
-    if value is not None:
-        shown = value if len(value) <= 60 else value[:57] + "..."
-        text += f" (found {shown!r})"
-    return text
-
-
-def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
-                  known_entity_ids: list[str] | None,
-                  linked: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split rows into (valid typed rows, quarantined rows as written + reason_code + reason).
-    `linked`: findings of pipelines.ingest.linking (row, reason_code, reason); they replace the row
-    checks' own findings about entity_id for those rows."""
-    from pipelines.ingest.expectations import REPEAT, row_findings  # great_expectations: import only here
-
-    key = KEYS[table]
-    typed = typed.with_columns(
-        (pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct()).alias(REPEAT + key))
-    findings = row_findings(typed, table, known_entity_ids)
-    order = list(REASONS)
-    pieces = []
-    if ISSUE_CODE in typed.columns:  # the reader's findings: the row itself is broken
-        broken = typed.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), ISSUE_CODE, ISSUE_TEXT).filter(
-            pl.col(ISSUE_CODE).is_not_null())
-        pieces.append(broken.select(
-            "row", pl.col(ISSUE_CODE).replace_strict({c: i for i, c in enumerate(order)}, return_dtype=pl.Int64)
-            .alias("rank"), pl.col(ISSUE_CODE).alias("reason_code"), pl.col(ISSUE_TEXT).alias("reason")))
-    same_digits = {k.lstrip("0"): k for k in known_entity_ids or []}  # '10' -> '010'
-    for finding in findings:
-        rows = pl.Series("row", finding.rows, dtype=pl.UInt32)
-        if linked is not None and finding.column == "entity_id":
-            rows = rows.filter(~rows.is_in(linked["row"].implode()))
-        if not rows.len():
-            continue
-        values = as_written[finding.column].gather(rows) if finding.column in as_written.columns else None
-        hints = same_digits if finding.reason_code == "unknown_entity" else {}
-        pieces.append(pl.DataFrame({
-            "row": rows,
-            "rank": [order.index(finding.reason_code)] * len(rows),
-            "reason_code": [finding.reason_code] * len(rows),
-            "reason": [_reason_text(finding.reason_code, finding.column, v) + _did_you_mean(v, hints)
-                       for v in (values.to_list() if values is not None else [None] * len(rows))],
-        }))
-    if linked is not None and linked.height:
-        rank = pl.col("reason_code").replace_strict({c: i for i, c in enumerate(order)}, return_dtype=pl.Int64)
-        pieces.append(linked.select("row", rank.alias("rank"), "reason_code", "reason"))
-    if not pieces:
-        return typed, as_written.clear().with_columns(
-            pl.lit(None, pl.Utf8).alias("reason_code"), pl.lit(None, pl.Utf8).alias("reason"))
-    problems = (
-        pl.concat(pieces).sort("row", "rank")
-        .group_by("row", maintain_order=True)
-        .agg(pl.col("reason_code").first(), pl.col("reason").str.join("; "))
-    )
-    bad = problems["row"]
-    indexed = pl.int_range(pl.len(), dtype=pl.UInt32)
-    valid = typed.filter(~indexed.is_in(bad.implode()))
-    quarantined = (
-        as_written.with_row_index("row").join(problems, on="row", how="inner").sort("row").drop("row")
-        .with_columns(redact_expr(pl.col("reason")))  # a reason quotes a value: never an ID
-    )
-    return valid, quarantined
-
-
-def _did_you_mean(value: str | None, same_digits: dict[str, str]) -> str:
-    """'010' for '10' when only leading zeros differ (Excel drops them from codes)."""
-    digits = (value or "").strip().lstrip("0")
-    match = same_digits.get(digits) if digits else None
-    return f"; did you mean {match!r}? (same code with other leading zeros)" if match else ""
-
-
 def ingest_table(files: list[Path], table: str, known_entity_ids: list[str] | None,
                  sheet: str | None = None, entities: TableResult | None = None,
                  allow_default_key: bool = True) -> TableResult:
@@ -226,7 +156,7 @@ def _count(reports: list[FileReport], valid: pl.DataFrame, quarantined: pl.DataF
         name = Path(report.file).name
         mine = quarantined.filter(pl.col("source_file") == name)
         report.rows_quarantined = mine.height
-        report.rows_valid = valid.filter(pl.col("source_file") == name).height
+        report.rows_valid = valid.select((pl.col("source_file") == name).sum()).item()  # counted, not copied
         report.quarantined_by_reason = dict(sorted(
             mine.group_by("reason_code").len().iter_rows(), key=lambda kv: list(REASONS).index(kv[0])))
         report.examples = {
@@ -235,9 +165,9 @@ def _count(reports: list[FileReport], valid: pl.DataFrame, quarantined: pl.DataF
             .to_series().to_list()
             for code in report.quarantined_by_reason
         }
-        kept = valid.filter(pl.col("source_file") == name)
+        kept = valid.lazy().filter(pl.col("source_file") == name)
         for column in warn_columns:
-            unreadable = kept[UNPARSED + column].drop_nulls()
+            unreadable = kept.select(pl.col(UNPARSED + column).drop_nulls()).collect().to_series()
             if unreadable.len():
                 report.warnings[f"{column}: unreadable, left empty"] = unreadable.len()
                 report.examples[f"warning:{column}"] = unreadable.head(3).to_list()
@@ -307,8 +237,6 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
 
     t0 = time.perf_counter()
     step("table-level checks (uniqueness, references, ranges)")
-    from pipelines.ingest.expectations import table_report
-
     staged = {"entities": _staging_frame(entities.valid, "entities"),
               "positions": _staging_frame(positions.valid, "positions")}
     checks = {"entities": table_report(staged["entities"], "entities", known),
