@@ -184,7 +184,8 @@ def build(snapshot: Annotated[str | None, typer.Argument(
 
 @app.command()
 def docs() -> None:
-    """Write the dbt docs site as one HTML file that opens offline (reports/docs/dbt/index.html)."""
+    """Write the dbt docs site (reports/docs/dbt/index.html) and each staged snapshot's Data Docs
+    (reports/<snapshot>/data_docs/), all opening offline."""
     from pipelines.build.docs import build_docs
 
     _guard("building the docs", lambda: typer.echo(build_docs().summary()), locked=True)

@@ -27,7 +27,7 @@ EXTERNAL_TAG = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s
 
 
 def marts_loaded(notebook: Path) -> set[str]:
-    """Every mart the page reads: page.load("x"), marts.load_history("x") and the Page's marts=[...]
+    """Every mart the page reads: page.load("x"), page.published("x"), marts.load_history("x") and the Page's marts=[...]
     list (a literal, or a module-level list assigned to a name, as page 04's COMP_MARTS)."""
     tree = ast.parse(notebook.read_text(encoding="utf-8"))
     lists = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
@@ -36,7 +36,7 @@ def marts_loaded(notebook: Path) -> set[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
-        if node.func.attr in ("load", "load_history") and node.args and isinstance(node.args[0], ast.Constant):
+        if node.func.attr in ("load", "load_history", "published") and node.args and isinstance(node.args[0], ast.Constant):
             found.add(node.args[0].value)
         for keyword in node.keywords if node.func.attr == "Page" else []:
             if keyword.arg == "marts":
@@ -75,10 +75,21 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return project
 
 
-def test_docs_on_a_fresh_checkout_write_one_offline_page_and_copy_the_data_docs(fresh: Path, tmp_path: Path) -> None:
-    planted = tmp_path / "data" / "staging" / "2016-05-31" / "data_docs" / "index.html"
-    planted.parent.mkdir(parents=True)
-    planted.write_text("<html>Data Docs</html>", encoding="utf-8")
+def test_docs_on_a_fresh_checkout_write_one_offline_page_and_copy_the_data_docs(
+        fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A staged snapshot; its Data Docs are built by pipelines.ingest.data_docs (tests/test_data_docs.py),
+    # stood in for here so this test checks where `docs` puts them, not great-expectations.
+    staged = tmp_path / "data" / "staging" / "2016-05-31"
+    staged.mkdir(parents=True)
+    (staged / "positions.parquet").touch()
+
+    def fake_build(snapshot: str) -> Path:
+        index = tmp_path / "data" / "staging" / snapshot / "data_docs" / "index.html"
+        index.parent.mkdir(parents=True, exist_ok=True)
+        index.write_text("<html>Data Docs</html>", encoding="utf-8")
+        return index
+
+    monkeypatch.setattr("pipelines.ingest.data_docs.build_data_docs", fake_build)
 
     result = CliRunner().invoke(app, ["docs"])
 

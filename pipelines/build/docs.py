@@ -77,12 +77,16 @@ def offline(page: str) -> str:
 
 
 def copy_data_docs() -> list[Path]:
-    """data/staging/<snapshot>/data_docs/ -> reports/<snapshot>/data_docs/, for every snapshot that has them."""
+    """Build each staged snapshot's great-expectations Data Docs (data/staging/<snapshot>/data_docs/,
+    pipelines.ingest.data_docs) and copy them to reports/<snapshot>/data_docs/, where the reports'
+    index links them. Re-ingesting a snapshot replaces its staging folder, so they are rebuilt here."""
+    from pipelines.ingest.data_docs import build_data_docs  # imports great_expectations (seconds)
+
     copied = []
     root = paths.staging_dir()
-    for source in sorted(root.glob(f"*/{DATA_DOCS}")) if root.is_dir() else []:
-        if not source.is_dir():
-            continue
+    staged = sorted(p.parent for p in root.glob("*/positions.parquet")) if root.is_dir() else []
+    for snapshot_dir in staged:
+        source = build_data_docs(snapshot_dir.name).parent
         target = paths.reports_dir(source.parent.name) / DATA_DOCS
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(source, target)
