@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 import yaml
 from conftest import copy_dbt_project
@@ -27,8 +29,8 @@ EXTERNAL_TAG = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s
 
 
 def marts_loaded(notebook: Path) -> set[str]:
-    """Every mart the page reads: page.load("x"), page.published("x"), marts.load_history("x") and the Page's marts=[...]
-    list (a literal, or a module-level list assigned to a name, as page 04's COMP_MARTS)."""
+    """Every mart the page reads: page.load("x"), page.published("x"), marts.load_history("x") and the
+    Page's marts=[...] list (a literal, or a module-level list assigned to a name, as page 04's COMP_MARTS)."""
     tree = ast.parse(notebook.read_text(encoding="utf-8"))
     lists = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
              for target in node.targets if isinstance(target, ast.Name) and isinstance(node.value, ast.List)}
@@ -36,7 +38,8 @@ def marts_loaded(notebook: Path) -> set[str]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
-        if node.func.attr in ("load", "load_history", "published") and node.args and isinstance(node.args[0], ast.Constant):
+        reads = node.func.attr in ("load", "load_history", "published")
+        if reads and node.args and isinstance(node.args[0], ast.Constant):
             found.add(node.args[0].value)
         for keyword in node.keywords if node.func.attr == "Page" else []:
             if keyword.arg == "marts":
@@ -81,7 +84,7 @@ def test_docs_on_a_fresh_checkout_write_one_offline_page_and_copy_the_data_docs(
     # stood in for here so this test checks where `docs` puts them, not great-expectations.
     staged = tmp_path / "data" / "staging" / "2016-05-31"
     staged.mkdir(parents=True)
-    (staged / "positions.parquet").touch()
+    pl.DataFrame({"data_origin": ["synthetic_sample"]}).write_parquet(staged / "positions.parquet")
 
     def fake_build(snapshot: str) -> Path:
         index = tmp_path / "data" / "staging" / snapshot / "data_docs" / "index.html"
@@ -90,6 +93,11 @@ def test_docs_on_a_fresh_checkout_write_one_offline_page_and_copy_the_data_docs(
         return index
 
     monkeypatch.setattr("pipelines.ingest.data_docs.build_data_docs", fake_build)
+    shutil.copytree(Path(__file__).resolve().parents[1] / "notebooks", fresh / "notebooks")  # page titles
+    published = tmp_path / "reports" / "2016-05-31"  # a report folder rendered before the docs existed
+    published.mkdir(parents=True)
+    (published / "index.html").write_text('<!doctype html>\n<html lang="es"><head></head></html>', encoding="utf-8")
+    (published / "00_resumen.html").write_text("<html></html>", encoding="utf-8")
 
     result = CliRunner().invoke(app, ["docs"])
 
@@ -107,6 +115,9 @@ def test_docs_on_a_fresh_checkout_write_one_offline_page_and_copy_the_data_docs(
     assert not (tmp_path / "data" / "warehouse.duckdb").exists()  # no empty warehouse left behind
     copied = tmp_path / "reports" / "2016-05-31" / "data_docs" / "index.html"
     assert copied.read_text(encoding="utf-8") == "<html>Data Docs</html>"
+    index = (published / "index.html").read_text(encoding="utf-8")  # relinked, still Spanish
+    assert '<html lang="es">' in index and 'href="00_resumen.html"' in index
+    assert 'href="../docs/dbt/index.html"' in index and 'href="data_docs/index.html"' in index
 
 
 def test_a_build_without_staging_still_stops_with_the_fix(fresh: Path) -> None:

@@ -68,7 +68,19 @@ def build_docs(project_dir: Path | None = None) -> DocsResult:
     site = site_path()
     site.parent.mkdir(parents=True, exist_ok=True)
     site.write_text(offline(page.read_text(encoding="utf-8")), encoding="utf-8")
-    return DocsResult(site, site.stat().st_size, seconds, tuple(copy_data_docs()))
+    data_docs = tuple(copy_data_docs())
+    relink_indexes()
+    return DocsResult(site, site.stat().st_size, seconds, data_docs)
+
+
+def relink_indexes() -> None:
+    """Each published report folder's index page gains the links to the sites just written."""
+    from pipelines.report.index import relink_index
+    from pipelines.report.render import notebook_sources
+
+    root = paths.reports_dir()
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        relink_index(folder, notebook_sources())
 
 
 def offline(page: str) -> str:

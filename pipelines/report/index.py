@@ -91,3 +91,18 @@ def write_index(folder: Path, snapshot: str, lang: str, pages: Sequence[tuple[st
 <p class="meta">{t('sources')}: {t('source_servir')}; {t('index_registries', snapshot=snapshot)}.</p>
 </body></html>"""
     (folder / "index.html").write_text(page, encoding="utf-8")
+
+
+def relink_index(folder: Path, notebooks: Sequence[Path]) -> bool:
+    """Rewrite a published report folder's index.html in its own language with the documentation
+    links that exist now (`servir-pm docs` builds the sites after the reports were rendered).
+    False when the folder has no index page."""
+    index = folder / "index.html"
+    if not index.is_file():
+        return False
+    head = index.read_text(encoding="utf-8")[:200]
+    lang = next((code for code in labels.LANGS if f'<html lang="{code}">' in head), labels.LANGS[0])
+    pages = [(title_of(source, lang), f"{source.stem}.html") for source in notebooks
+             if (folder / f"{source.stem}.html").is_file()]
+    write_index(folder, folder.name, lang, pages, reports_root=folder.parent, page_folder=folder)
+    return True
