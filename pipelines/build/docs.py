@@ -25,6 +25,9 @@ from pipelines.errors import BuildError
 
 STATIC_PAGE = "static_index.html"  # what `dbt docs generate --static` writes in the target folder
 DATA_DOCS = "data_docs"
+# great-expectations ships tutorial GIFs (3.4 MB) and web fonts no Data Docs page of ours uses
+# (pages are plain HTML offline): left out of the report folder, which stays under ~8 MB.
+UNUSED_ASSETS = shutil.ignore_patterns("*.gif", "fonts")
 # The docs app loads a usage tracker from a CDN when the manifest says usage stats are on; the
 # project turns them off (dbt_project.yml flags, dbt_runner), and the address is removed as well so
 # the page cannot reach the network even if that setting changes.
@@ -101,7 +104,7 @@ def copy_data_docs() -> list[Path]:
         source = build_data_docs(snapshot_dir.name).parent
         target = paths.reports_dir(source.parent.name) / DATA_DOCS
         shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target)
+        shutil.copytree(source, target, ignore=UNUSED_ASSETS)
         copied.append(target)
     return copied
 
