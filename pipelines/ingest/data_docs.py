@@ -15,6 +15,7 @@ scripts and stylesheets great-expectations links are removed (`data_docs_offline
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -56,6 +57,8 @@ def run_checkpoint(snapshot: str) -> tuple[Path, dict[str, list[tuple[str, str |
     if not all((staging / f"{t}.parquet").exists() for t in TABLES):
         raise UnreadableFileError("the snapshot has no staged tables to document",
                                   f"ingest it first: servir-pm ingest data/raw/{snapshot}", staging)
+    # great-expectations logs each temporary docs folder at INFO; the command's own lines say where the site is.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     site = staging / SITE_FOLDER
     if site.exists():
         shutil.rmtree(site)
