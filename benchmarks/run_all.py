@@ -1,8 +1,10 @@
 """`make bench`: time and peak memory of every stage, on the default sample and on a
-national-payroll-sized file (~1.4 million positions, scale 127), plus the scheduled refresh
-(first publish, no-change run, one new snapshot). Prints a table; asserts nothing.
+national-payroll-sized file (~1.4 million positions, scale 127; the build also per position), plus
+`make run` from clean split by stage, the scheduled refresh (first publish, no-change run, one new
+snapshot) and a monthly history at scale 127 (time to add the 1st, 6th and 12th snapshot).
+Prints a table; asserts nothing.
 
-    python -m benchmarks.run_all [--scale 127] [--skip-large]
+    python -m benchmarks.run_all [--scale 127] [--skip-large] [--history-snapshots 12]
 """
 
 from __future__ import annotations
@@ -54,21 +56,34 @@ def run_case(name: str, scale: float, workdir: Path, stages: list[str]) -> list[
     return rows
 
 
+def _per_position(rows: list[dict]) -> list[dict]:
+    """The build's time and peak memory per position of the case (positions: the sample stage's rows)."""
+    positions = next((r["rows"] for r in rows if r.get("stage") == "sample" and r.get("rows")), 0)
+    for row in rows:
+        if row.get("stage") == "build" and positions and "error" not in row:
+            row["note"] = (f"{row['seconds'] / positions * 1e6:.1f} us and "
+                           f"{row['peak_mb'] * 2**20 / positions / 1024:.2f} KiB peak per position")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=127.0)
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--history-snapshots", type=int, default=12,
+                        help="monthly snapshots of --scale positions the history case publishes one by one")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench_out")
     args = parser.parse_args()
     from benchmarks import bench_ingest, bench_refresh
 
     results = run_case("sample (scale 1)", 1.0, args.workdir, ["ingest", "build", "report"])
-    results += bench_refresh.run(args.workdir)
     if not args.skip_large:
         name = f"large (scale {args.scale:g})"
-        large = run_case(name, args.scale, args.workdir, ["ingest", "build"])
+        large = _per_position(run_case(name, args.scale, args.workdir, ["ingest", "build"]))
         ingest = next(r for r in large if r["stage"] == "ingest")
         results += large + bench_ingest.baseline_rows(args.workdir / name / "raw" / "2016-05-31", ingest, name)
+    # make run by stage, the sample's refreshes and (unless --skip-large) the monthly history.
+    results += bench_refresh.run(args.workdir, None if args.skip_large else args.scale, args.history_snapshots)
     print(f"{'case':<22} {'stage':<30} {'seconds':>9} {'peak MB':>9} {'rows':>11}  note")
     for r in results:
         note = r.get("error") or r.get("note", "")

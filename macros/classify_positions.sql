@@ -13,9 +13,12 @@
     The three assumption flags are arguments, not vars, so one run can classify the same positions
     with an assumption switched off (int_assumption_scenarios) and compare. type_b_variant names the
     row set of seeds/rules/type_b_readings.csv that reads type-B units under A2 (none = the seed's
-    is_default variant).
+    is_default variant). positions_where, if given, is a condition on int_positions_inferred's rows:
+    only those are classified (int_assumption_scenarios re-reads only the positions an assumption
+    can move).
 -#}
-{% macro classify_positions(assume_a1, assume_a2, assume_a3, type_b_variant=none, assume_a4=true) %}
+{% macro classify_positions(assume_a1, assume_a2, assume_a3, type_b_variant=none, assume_a4=true,
+                            positions_where=none) %}
 with
 
 assumption_flags as (
@@ -27,7 +30,10 @@ assumption_flags as (
 
 -- Positions with what their titles say (organizational level, body type, public officer or not a
 -- management position) when the registry does not give it: models/intermediate/int_positions_inferred.
-positions as (select * from {{ ref('int_positions_inferred') }}),
+positions as (
+    select * from {{ ref('int_positions_inferred') }}
+    {%- if positions_where %} where {{ positions_where }}{% endif %}
+),
 
 entities as (select * from {{ ref('int_entities_classified') }}),
 

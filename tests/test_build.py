@@ -244,3 +244,54 @@ def test_editing_a_seed_row_changes_the_marts(built: build.BuildResult, tmp_path
     groups = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
     assert (groups["PM"]["national"], groups["CA"]["national"]) == (3, 4)  # P03 moved PM -> CA
     assert "OS" not in _mart("pm_roles").filter(pl.col("government_level") == "national")["role"].to_list()
+
+
+def test_dbt_reads_the_same_paths_whatever_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """dbt parses the whole project again when a variable the project reads changes value; a
+    refresh builds in a new work folder every run, so the paths dbt sees must not name it."""
+    from pipelines.build.dbt_runner import dbt_environment
+
+    seen = []
+    for folder in ("data", ".work/refresh-20250101T000000-1"):
+        _use_data_dir(monkeypatch, tmp_path / folder)
+        seen.append(dbt_environment())
+    assert seen[0] == seen[1]
+    assert (seen[0]["SERVIR_PM_STAGING"], seen[0]["SERVIR_PM_WAREHOUSE"]) == ("staging", "warehouse.duckdb")
+
+
+def test_position_level_marts_are_written_by_duckdb_with_every_row(built: build.BuildResult) -> None:
+    """mart_valuation (one row per position, an @row rule): the Parquet holds the warehouse's rows;
+    the CSV blanks the rule's columns on every row and defuses formulas."""
+    import duckdb
+
+    from pipelines.build.export import canonical
+
+    with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
+        table = con.sql("select * from mart_valuation where snapshot = ?", params=[SNAPSHOT]).pl()
+    exported = _mart("valuation")
+    assert exported.height == table.height > 0
+    assert exported.equals(canonical(table))  # what the in-memory path would have written
+    with (paths.marts_dir(SNAPSHOT) / "mart_valuation.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == table.height
+    rules = [r for r in csv.DictReader((paths.PROJECT_ROOT / "seeds/publication/suppression_rules.csv")
+                                       .open(encoding="utf-8")) if r["mart"] == "mart_valuation"]
+    blanked = rules[0]["columns_to_blank"].split(";")
+    assert all(row[c] == "" for row in rows for c in blanked)
+    assert {row["is_suppressed"] for row in rows} == {"true"}
+    assert sorted(row["position_id"] for row in rows) == sorted(table["position_id"].to_list())
+
+
+def test_a_position_list_longer_than_a_sheet_is_left_out_of_the_workbook(
+        built: build.BuildResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from pipelines.build import export
+
+    monkeypatch.setattr(export, "sheet_limit", lambda: 1)  # every mart of the fixture is longer
+    export.export_marts([SNAPSHOT])
+    book = load_workbook(paths.marts_dir(SNAPSHOT) / "marts.xlsx")
+    note = [c.value for row in book["mart_valuation"].iter_rows() for c in row]
+    assert note[0] == "note" and "use mart_valuation.csv or mart_valuation.parquet" in note[1]
+    monkeypatch.undo()
+    export.export_marts([SNAPSHOT])  # as the other tests expect it

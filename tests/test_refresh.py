@@ -193,17 +193,21 @@ def test_status_shows_inputs_and_what_changed_since(data: Path) -> None:
 
 def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
         data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines.build import warehouse as build
     from pipelines.errors import BuildError
     from pipelines.refresh import cycle as refresh
+    from pipelines.refresh import stages
 
-    def failing_build(**_: object) -> None:  # what dbt_runner raises when a data test fails
+    run_stage = stages.run_stage
+
+    def failing_build(stage: str, arguments: dict) -> dict:  # what dbt_runner raises when a data test fails
+        if stage != "build":
+            return run_stage(stage, arguments)
         raise BuildError(problem="dbt build failed:\n  - test.servir_pm.unique_combination_mart_turnover: Got 2 "
                                  "results, configured to fail if != 0", fix="check the rows it names")
 
     for key, value in _env(data).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setattr(build, "build", failing_build)
+    monkeypatch.setattr(stages, "run_stage", failing_build)
     shutil.copytree(data / "raw" / A, data / "raw" / B)
     before = _outputs(data)
     with pytest.raises(BuildError):
@@ -303,9 +307,8 @@ def test_a_removed_raw_folder_is_withdrawn_and_the_sample_stays_deleted(
 
 
 def test_a_file_still_being_written_waits_for_the_next_run(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipelines.ingest import snapshot as ingest
     from pipelines.refresh import cycle as refresh
-    from pipelines.refresh import publish
+    from pipelines.refresh import publish, stages
 
     for key, value in _env(data).items():
         monkeypatch.setenv(key, value)
@@ -316,15 +319,16 @@ def test_a_file_still_being_written_waits_for_the_next_run(data: Path, monkeypat
     assert (young.outcome, list(young.plan.waiting)) == ("no_change", [B])
     assert "modified less than 120 s ago" in _runs(data)[-1]["waiting"][B]
 
-    real_ingest = ingest.ingest_snapshot
+    run_stage = stages.run_stage
 
-    def ingest_while_the_copy_goes_on(folder: Path, **kwargs: object):  # type: ignore[no-untyped-def]
-        result = real_ingest(folder, **kwargs)
-        with (Path(folder) / "positions.csv").open("a", encoding="utf-8") as handle:
-            handle.write("\n")  # the copy is still appending
+    def ingest_while_the_copy_goes_on(stage: str, arguments: dict) -> dict:
+        result = run_stage(stage, arguments)
+        if stage == "ingest":
+            with (Path(arguments["raw"]) / "positions.csv").open("a", encoding="utf-8") as handle:
+                handle.write("\n")  # the copy is still appending
         return result
 
-    monkeypatch.setattr(ingest, "ingest_snapshot", ingest_while_the_copy_goes_on)
+    monkeypatch.setattr(stages, "run_stage", ingest_while_the_copy_goes_on)
     moved = refresh.refresh(min_age_seconds=0)
     assert moved.outcome == "no_change"
     assert "changed while this run read it: positions.csv" in _runs(data)[-1]["waiting"][B]
@@ -340,15 +344,19 @@ def test_a_panic_mid_run_ends_the_log_runs_the_hook_and_cleans_up(
         data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from pipelines.build import warehouse as build
     from pipelines.cli import app
+    from pipelines.refresh import stages
 
-    def panicking_build(**_: object) -> None:
+    run_stage = stages.run_stage
+
+    def panicking_build(stage: str, arguments: dict) -> dict:
+        if stage != "build":
+            return run_stage(stage, arguments)
         raise FakePanic("called `Result::unwrap()` on an `Err` value")
 
     for key, value in _env(data).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setattr(build, "build", panicking_build)
+    monkeypatch.setattr(stages, "run_stage", panicking_build)
     shutil.copytree(data / "raw" / A, data / "raw" / B)
     before = _outputs(data)
     alert = data.parent / "alert.txt"

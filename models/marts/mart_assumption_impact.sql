@@ -21,10 +21,15 @@ snapshots as (
     select distinct snapshot, snapshot_date from build
 ),
 
+-- Every scenario int_assumption_scenarios reads, also when it had no position to re-read: 'off' for
+-- each assumption, and A2 read with each type-B variant other than the chosen one.
+{%- set chosen = var('type_b_variant', '') %}
 scenario_list as (
     select assumption, 'off' as scenario from assumptions
     union
-    select distinct assumption, scenario from scenarios
+    select distinct 'A2' as assumption, 'variant:' || variant as scenario
+    from {{ ref('type_b_readings') }}
+    where {% if chosen %}variant <> '{{ chosen }}'{% else %}not is_default{% endif %}
 ),
 
 touched as (

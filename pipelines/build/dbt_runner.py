@@ -6,8 +6,9 @@ Failures become `BuildError` naming the failing node and dbt's message, never a 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
+from contextlib import chdir, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,17 @@ _FAILED = {"error", "fail", "runtime error"}
 
 
 def dbt_environment() -> dict[str, str]:
-    """Absolute paths for profiles.yml and dbt_project.yml, so dbt's cwd never matters."""
+    """Paths for profiles.yml and dbt_project.yml, relative to the data folder dbt runs in.
+
+    dbt re-parses the whole project (5-8 s) whenever an environment variable the project reads
+    changes value; a refresh builds in a new work folder every run, so absolute paths would defeat
+    partial parsing. Relative to the data folder they are the same for every build
+    (`staging`, `warehouse.duckdb`), and `run_dbt` runs dbt from that folder.
+    """
+    root = paths.data_dir()
     return {
-        "SERVIR_PM_STAGING": str(paths.staging_dir()),
-        "SERVIR_PM_WAREHOUSE": str(paths.warehouse_path()),
+        "SERVIR_PM_STAGING": os.path.relpath(paths.staging_dir(), root),
+        "SERVIR_PM_WAREHOUSE": os.path.relpath(paths.warehouse_path(), root),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
 
@@ -38,13 +46,15 @@ def run_dbt(
     from dbt.cli.main import dbtRunner  # imported late: dbt's import costs about a second
 
     project = (project_dir or paths.PROJECT_ROOT).resolve()
-    args = [*command, "--project-dir", str(project), "--profiles-dir", str(project), "--no-use-colors"]
+    args = [*command, "--project-dir", str(project), "--profiles-dir", str(project), "--no-use-colors",
+            "--target-path", str(project / "target"), "--log-path", str(project / "logs")]
     if quiet:
         args.append("--quiet")
     if dbt_vars:
         args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
-    with paths.environment(dbt_environment()):
+    paths.data_dir().mkdir(parents=True, exist_ok=True)
+    with paths.environment(dbt_environment()), chdir(paths.data_dir()):
         try:
             outcome = dbtRunner().invoke(args)
         finally:

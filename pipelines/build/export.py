@@ -5,6 +5,11 @@ suppressed, with their complements, formulas defused) per mart, plus marts.xlsx 
 one sheet per mart. A mart with a count column no rule covers is not written at all
 (pipelines.disclosure.column_review).
 
+Position-level marts (one row per person) never come into Python: DuckDB writes their Parquet and
+CSV with COPY (pipelines.build.export_rows). The workbook holds a mart only up to
+`workbook_max_rows` rows (seeds/publication/publication_parameters.csv); a longer one's sheet says
+to use its CSV or Parquet (writing a national payroll cell by cell took minutes and gigabytes).
+
 Identical inputs give byte-identical files, whatever the order or history of runs
 (seeds/publication/publication_parameters.csv): floats are rounded to a fixed number of
 significant digits (the last-digit noise of DuckDB's parallel sums never reaches the bytes), rows
@@ -14,23 +19,42 @@ creation date is pinned.
 
 from __future__ import annotations
 
+import csv
+import os
 import shutil
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipelines import paths
+from pipelines.build import export_rows
 from pipelines.disclosure.column_review import unreviewed_columns
 from pipelines.disclosure.complementary import MARGINS_PATH, missing_columns
-from pipelines.disclosure.settings import settings
+from pipelines.disclosure.settings import PARAMETERS_PATH, settings
 from pipelines.disclosure.suppress import RULES_PATH, suppress_all
 from pipelines.errors import BuildError
 from pipelines.ingest.csv_safety import neutralize
 
 MART_PREFIX = "mart_"
 EXCEL_MAX_ROWS = 1_048_576  # rows in a worksheet, header included
+MEMORY_ENV = "SERVIR_PM_DUCKDB_MEMORY"  # the export's DuckDB budget, as the build's (profiles.yml)
+DEFAULT_MEMORY = "1GB"
+
+
+@cache
+def workbook_max_rows(path: Path = PARAMETERS_PATH) -> int:
+    """Longest mart written into marts.xlsx (publication_parameters.csv)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        values = {row["parameter"]: row["value"].strip() for row in csv.DictReader(handle)}
+    return int(values["workbook_max_rows"])
+
+
+def sheet_limit() -> int:
+    """Rows of a mart that go into its sheet: the parameter, never beyond what a sheet holds."""
+    return min(workbook_max_rows(), EXCEL_MAX_ROWS - 1)
 
 
 def publishable(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -91,7 +115,8 @@ def export_marts(snapshots: Sequence[str] | None = None, warehouse: Path | None 
     source = warehouse or paths.warehouse_path()
     if not source.is_file():
         raise BuildError(problem="the warehouse does not exist", fix="run the build first", file=source)
-    con = duckdb.connect(str(source), read_only=True)
+    con = duckdb.connect(str(source), read_only=True,
+                         config={"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY)})
     try:
         marts = mart_names(con)
         if not marts:
@@ -100,21 +125,27 @@ def export_marts(snapshots: Sequence[str] | None = None, warehouse: Path | None 
         if snapshots is None:
             query = f"select distinct snapshot from {marts[0]}"
             snapshots = sorted({r[0] for r in con.execute(query).fetchall()})
+        by_row = export_rows.row_level_marts(marts)
         written: list[Path] = []
         for snapshot in snapshots:
             frames = {
                 mart: canonical(con.sql(f"select * from {mart} where snapshot = ?", params=[snapshot]).pl())
-                for mart in marts
+                for mart in marts if mart not in by_row
             }
-            written += _write_snapshot(snapshot, frames)
+            written += _write_snapshot(snapshot, frames, con, by_row)
         return written
     finally:
         con.close()
 
 
-def _write_snapshot(snapshot: str, frames: dict[str, pl.DataFrame]) -> list[Path]:
-    """Write into a sibling temp folder, then swap it in: readers never see half a snapshot."""
-    check_reviewed(frames)
+def _write_snapshot(snapshot: str, frames: dict[str, pl.DataFrame], con: duckdb.DuckDBPyConnection | None = None,
+                    by_row: Sequence[str] = ()) -> list[Path]:
+    """Write into a sibling temp folder, then swap it in: readers never see half a snapshot.
+    `frames` are the marts in memory; `by_row` the position-level marts DuckDB (`con`) writes."""
+    if by_row and con is None:
+        raise ValueError("position-level marts are written from the warehouse: pass its connection")
+    empty = {mart: con.sql(f"select * from {mart} limit 0").pl() for mart in by_row} if con else {}
+    check_reviewed({**frames, **empty})
     # Parquet is the internal table (every value, for analysts and notebooks); the CSV and the
     # workbook are what gets shared, so they carry disclosure control.
     published = publishable(frames)
@@ -125,29 +156,39 @@ def _write_snapshot(snapshot: str, frames: dict[str, pl.DataFrame]) -> list[Path
     for mart, frame in frames.items():
         write_parquet(frame, staging / f"{mart}.parquet")
         published[mart].write_csv(staging / f"{mart}.csv")
-    _write_workbook(staging / "marts.xlsx", frames, published)
+    too_long: dict[str, int] = {}
+    for mart in by_row:
+        rows = export_rows.copy_mart(con, mart, snapshot, staging)
+        if rows > sheet_limit():
+            too_long[mart] = rows
+        else:  # short enough for a sheet: published like any other mart
+            frame = pl.read_parquet(staging / f"{mart}.parquet")
+            frames[mart], published[mart] = frame, publishable({mart: frame})[mart]
+    _write_workbook(staging / "marts.xlsx", frames, published, too_long)
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)
     return sorted(final.iterdir())
 
 
-def _write_workbook(path: Path, frames: dict[str, pl.DataFrame],
-                    published: dict[str, pl.DataFrame] | None = None) -> None:
+def _write_workbook(path: Path, frames: dict[str, pl.DataFrame], published: dict[str, pl.DataFrame] | None = None,
+                    too_long: dict[str, int] | None = None) -> None:
+    """One sheet per mart, in name order. A mart longer than sheet_limit() (`frames`, or `too_long`:
+    the position-level marts left in DuckDB, by rows) gets a note saying where the table is."""
     import xlsxwriter
 
     published = publishable(frames) if published is None else published
+    too_long = {**(too_long or {}), **{m: f.height for m, f in frames.items() if f.height > sheet_limit()}}
     # strings_to_formulas off: no cell text is ever evaluated, whatever it starts with.
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     # Pinned (seeds/publication) so that the xlsx bytes do not change from run to run.
     workbook.set_properties({"created": settings().workbook_created})
     try:
-        for mart, frame in frames.items():
-            if frame.height >= EXCEL_MAX_ROWS:
-                # A position-level mart of a national payroll (1.4 M rows) does not fit a sheet:
-                # say where the table is instead of failing the whole export.
+        for mart in sorted({*frames, *too_long}):
+            if mart in too_long:
+                # A position-level mart of a national payroll (1.4 M rows): say where the table is.
                 note = pl.DataFrame({"note": [
-                    f"{mart} has {frame.height:,} rows, more than an Excel sheet holds "
-                    f"({EXCEL_MAX_ROWS - 1:,}); use {mart}.csv or {mart}.parquet"]})
+                    f"{mart} has {too_long[mart]:,} rows, more than an Excel sheet holds ({sheet_limit():,}) "
+                    f"in marts.xlsx (workbook_max_rows, seeds/publication); use {mart}.csv or {mart}.parquet"]})
                 note.write_excel(workbook=workbook, worksheet=mart[:31], autofit=False)
                 continue
             published[mart].write_excel(workbook=workbook, worksheet=mart[:31], autofit=False)

@@ -1,0 +1,97 @@
+"""Position-level marts (one row per person: every rule of the mart in
+seeds/publication/suppression_rules.csv has the count column `@row`), written by DuckDB itself.
+
+A national payroll gives such a mart 1.4 million rows: pulled into Python and written cell by cell
+it cost minutes and gigabytes. Here the warehouse writes the files with `COPY`, row by row
+streaming, in the same canonical form as the other marts (floats rounded to the published
+significant digits, rows sorted on every column):
+
+- `<mart>.parquet`: the internal table, every value (the publication parameters' codec, level and
+  row groups);
+- `<mart>.csv`: what is shared. Every row describes one person, so the rule's columns are blank on
+  every row and `is_suppressed` is true, as pipelines.disclosure.suppress does for `@row`; text
+  that a spreadsheet would run as a formula is defused as pipelines.ingest.csv_safety does.
+
+No secondary suppression is needed: a mart without a count rule is in no margin
+(pipelines.disclosure.suppress refuses margins on count columns no rule tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from pipelines.disclosure.settings import settings
+from pipelines.disclosure.suppress import ROW_COUNT, rules
+from pipelines.ingest.csv_safety import _FORMULA_START, _PLAIN_NUMBER
+
+FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
+
+
+def row_level_marts(marts: Sequence[str]) -> list[str]:
+    """The marts every one of whose suppression rules is `@row` (position lists)."""
+    kinds: dict[str, set[bool]] = {}
+    for rule in rules():
+        kinds.setdefault(rule.mart, set()).add(rule.count_column == ROW_COUNT)
+    return [mart for mart in marts if kinds.get(mart) == {True}]
+
+
+def blanked_columns(mart: str) -> set[str]:
+    return {column for rule in rules() if rule.mart == mart for column in rule.columns_to_blank}
+
+
+def columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of each column of the mart, in table order."""
+    return [(row[0], row[1]) for row in con.execute(f"describe {_quote(mart)}").fetchall()]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _canonical_expr(name: str, kind: str) -> str:
+    """A float rounded to the published significant digits (polars' round_sig_figs), else as is."""
+    column = _quote(name)
+    if kind not in FLOAT_TYPES:
+        return column
+    digits = settings().float_significant_digits
+    # Scaled, rounded and scaled back as polars does (same doubles, checked on 500,000 values).
+    scale = f"pow(10, {digits - 1} - cast(floor(log10(abs({column}))) as integer))"
+    return (f"case when {column} is null or {column} = 0 or isinf({column}) or isnan({column}) then {column} "
+            f"else round({column} * {scale}) / {scale} end as {column}")
+
+
+def _published_expr(name: str, kind: str, blank: set[str]) -> str:
+    column = _quote(name)
+    if name in blank:
+        return f"cast(null as {kind}) as {column}"
+    if kind == "VARCHAR":
+        return (f"case when regexp_matches({column}, {_literal(_FORMULA_START)}) "
+                f"and not regexp_matches({column}, {_literal(_PLAIN_NUMBER)}) "
+                f"then '''' || {column} else {column} end as {column}")
+    return column
+
+
+def copy_mart(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str, folder: Path) -> int:
+    """Write `<mart>.parquet` and `<mart>.csv` of one snapshot into `folder`; return the rows."""
+    described = columns(con, mart)
+    canonical = ", ".join(_canonical_expr(name, kind) for name, kind in described)
+    chosen = settings()
+    parquet = folder / f"{mart}.parquet"
+    con.execute(
+        f"copy (select {canonical} from {_quote(mart)} where snapshot = {_literal(snapshot)} "
+        f"order by all nulls last) to {_literal(str(parquet))} (format parquet, "
+        f"compression {chosen.parquet_compression}, compression_level {chosen.parquet_compression_level}, "
+        f"row_group_size {chosen.parquet_row_group_size})").fetchall()
+    blank = blanked_columns(mart)
+    published = ", ".join(_published_expr(name, kind, blank) for name, kind in described)
+    # Read back from the sorted file: one reader keeps its order, so the CSV's rows match the Parquet's.
+    con.execute(f"copy (select {published}, true as is_suppressed from read_parquet({_literal(str(parquet))})) "
+                f"to {_literal(str(folder / f'{mart}.csv'))} (format csv, header true)").fetchall()
+    return int(con.execute(f"select count(*) from read_parquet({_literal(str(parquet))})").fetchall()[0][0])
