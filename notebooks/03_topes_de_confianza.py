@@ -31,7 +31,9 @@ data_dir = ""
 # %%
 page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "confianza_caps", "confianza_cap_excess"])
 t, c = page.t, page.c
-caps = page.load("confianza_caps").with_columns(
+# As the export published it: an entity's blanked counts (and the breach flags derived from them)
+# are null, so an entity with a blanked cap check counts as unknown, never as within or over.
+caps = page.published("confianza_caps").with_columns(
     (pl.col("appointed_positions") - pl.col("entity_cap_max_appointed")).alias("entity_excess"),
     (pl.col("appointed_pm") - pl.col("pm_cap_max_appointed")).alias("pm_excess"),
 )
@@ -139,7 +141,7 @@ else:
 # %%
 # Readings the law leaves open (rounding; type-B units capped alone or with their parent) and the
 # appointees above each cap by government level: merit competitions needed to comply (issue 13).
-excess = page.load("confianza_cap_excess", required=False)
+excess = page.published("confianza_cap_excess", required=False)
 if excess is not None and excess.height:
     page.section(t("caps_readings_title"))
     COUNTS = ["entities", "pm_cap_breaches", "appointed_pm_above_cap", "entity_cap_breaches",
@@ -153,6 +155,7 @@ if excess is not None and excess.height:
     page.table(readings, {"level_label": t("government_level"), "reading_label": t("cap_reading"),
                           **{col: t(f"cap_{col}") for col in COUNTS}}, numeric=COUNTS)
     page.note(t("caps_readings_note"))
+    page.note(t("published_sum_note"))
 
 # %%
 page.footer(caveats=[t("caps_notes"), t("sector_names_note")])

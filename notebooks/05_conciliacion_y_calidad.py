@@ -34,9 +34,9 @@ data_dir = ""
 page = charts.Page(snapshot, lang, data_dir, marts=["reconciliation", "unclassified", "assumption_impact",
                                                    "rule_cells"])
 t, c = page.t, page.c
-recon = page.load("reconciliation")
-unclassified = page.load("unclassified")
-impact = page.load("assumption_impact")
+recon = page.published("reconciliation")
+unclassified = page.published("unclassified")
+impact = page.published("assumption_impact")
 manifest = page.manifest()
 page.header("quality_title", "quality_intro")
 
@@ -200,7 +200,7 @@ page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assu
 
 # %%
 # Which rule decided how many positions (Tables 7/8/15/16 as a matrix with counts; issue 13).
-cells = page.load("rule_cells", required=False)
+cells = page.published("rule_cells", required=False)
 if cells is not None and cells.height:
     page.section(t("rule_cells_title"))
     cells = cells.with_columns(pl.col("servant_group").map_elements(

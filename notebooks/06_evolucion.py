@@ -92,9 +92,12 @@ if now is not None and now.get("series"):  # history marts built before series e
 
 # %%
 if now is not None:
-    changes = page.load("position_changes", required=False) if previous else None
-    turnover = page.load("turnover", required=False) if previous else None
-    management = None if turnover is None else turnover.filter(pl.col("is_management_position"))
+    # As the export published them. Turnover sums add only cells whose three counts are all published:
+    # a rate never mixes a published count with a blanked one (seeds/publication/suppression_margins.csv).
+    changes = page.published("position_changes", required=False) if previous else None
+    turnover = page.published("turnover", required=False) if previous else None
+    management = None if turnover is None else turnover.filter(pl.col("is_management_position")).drop_nulls(
+        ["positions_compared", "occupants_replaced", "positions_vacated"])
     replaced = vacated = compared = 0
     if management is not None:
         replaced, vacated, compared = (management[col].sum() for col in
@@ -260,7 +263,7 @@ if now is not None and previous:
                              f"{labels.number(v)}<br>{t('positions_compared')}: {labels.number(n)}"
                              for r, v, n in zip(frame["occupants_replaced"], frame["positions_vacated"],
                                                 frame["positions_compared"], strict=True)],
-                height=max(260, 50 * len(kept) + 140)), read=t("evo_turnover_read"))
+                height=max(260, 50 * len(kept) + 140)), read=t("evo_turnover_read") + " " + t("published_sum_note"))
 
         role_keys = [*ROLES, "CA"]
         turnover_bar(turnover_by(pl.when(pl.col("servant_group") == "PM").then(pl.col("role"))
@@ -271,7 +274,7 @@ if now is not None and previous:
                      t("evo_turnover_level"), [LEVEL_COLORS[lv] for lv in LEVELS])
 
         # Entities: only those with at least 5 positions compared (the suppression threshold) are ranked.
-        page.section(t("evo_turnover_top"))
+        page.section(t("evo_turnover_top"), t("published_sum_note"))
         entities = (
             management.group_by("entity_id").agg(
                 pl.col("entity_name").first(), pl.col("government_level").first(),
