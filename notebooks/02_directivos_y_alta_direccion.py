@@ -113,13 +113,17 @@ recon = page.published("reconciliation", required=False)
 if managements is not None and managements.height:
     page.section(t("tpm3_title"))
     STATUSES = ["present", "duplicated", "missing"]
+    # TPM per management: a sum only when every government's cell is published ("—" otherwise: a sum
+    # of the published cells alone would read as the management's count).
     per_management = managements.group_by("management").agg(
-        *[(pl.col("status") == s).sum().alias(s) for s in STATUSES], pl.col("tpm_positions").sum()).sort("management")
+        *[(pl.col("status") == s).sum().alias(s) for s in STATUSES],
+        pl.when(pl.col("tpm_positions").null_count() == 0).then(pl.col("tpm_positions").sum())).sort("management")
     per_management = per_management.with_columns(pl.col("management").map_elements(
         lambda m: c("tpm_management", m), return_dtype=pl.String).alias("label"))
     page.table(per_management, {"label": t("management"), **{s: t(f"status_{s}") for s in STATUSES},
                                 "tpm_positions": t("tpm")}, numeric=[*STATUSES, "tpm_positions"])
-    page.note(SUM_NOTE)
+    if per_management["tpm_positions"].null_count():
+        page.note(t("total_not_published"))
     missing = managements.filter(pl.col("status") == "missing")
     published = None
     if recon is not None:

@@ -43,22 +43,25 @@ page.header("caps_title", "caps_intro", pm_cap=labels.percent(pm_cap[0] if len(p
             entity_cap=labels.percent(entity_cap[0] if len(entity_cap) else 0.05))
 headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
 n = headline["entities_checked"]
-pm_breach = caps["pm_cap_breach"].fill_null(False).sum()
-entity_breach = caps["entity_cap_breach"].fill_null(False).sum()
-entity_unknown = caps["entity_cap_breach"].is_null().sum()
+# Not assessable: no total of positions in a row the export did not blank (a blanked row's flag is
+# counted with the unpublished ones, in the breach cards' hint).
+entity_unknown = (caps["entity_cap_breach"].is_null() & ~caps["is_suppressed"]).sum()
 
 
-def breaches(count: int) -> tuple[str, str]:
-    """A registry without appointment data cannot be checked: "sin dato", never 0 breaches."""
+def breaches(flag: str) -> tuple[str, str]:
+    """Entities whose published `flag` is a breach, out of those whose flag is published (no total of
+    them is published). A registry without appointment data cannot be checked: "sin dato", never 0."""
     if not headline["has_appointment_data"]:
         return t("no_data"), ""
-    return labels.number(count), labels.percent(count / n if n else None)
+    count, known = caps[flag].fill_null(False).sum(), caps[flag].is_not_null().sum()
+    return labels.number(count), t("kpi_breach_of_published", share=labels.percent(count / known if known else None),
+                                   known=labels.number(known))
 
 
 page.kpis([
     ("entities", t("kpi_entities"), labels.number(n), ""),
-    ("pm_cap_breach", t("kpi_pm_cap_breach"), *breaches(pm_breach)),
-    ("entity_cap_breach", t("kpi_entity_cap_breach"), *breaches(entity_breach)),
+    ("pm_cap_breach", t("kpi_pm_cap_breach"), *breaches("pm_cap_breach")),
+    ("entity_cap_breach", t("kpi_entity_cap_breach"), *breaches("entity_cap_breach")),
     ("entity_cap_unknown", t("kpi_entity_cap_unknown"), labels.number(entity_unknown), ""),
 ])
 
