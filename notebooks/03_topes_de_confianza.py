@@ -43,9 +43,9 @@ page.header("caps_title", "caps_intro", pm_cap=labels.percent(pm_cap[0] if len(p
             entity_cap=labels.percent(entity_cap[0] if len(entity_cap) else 0.05))
 headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
 n = headline["entities_checked"]
-# Not assessable: no total of positions in a row the export did not blank (a blanked row's flag is
-# counted with the unpublished ones, in the breach cards' hint).
-entity_unknown = (caps["entity_cap_breach"].is_null() & ~caps["is_suppressed"]).sum()
+# Not assessable: no published total of positions (a flag blanked for another cell of its row is
+# counted in the breach cards' hint, with the other unpublished flags).
+entity_unknown = caps["total_positions"].is_null().sum()
 
 
 def breaches(flag: str) -> tuple[str, str]:
