@@ -81,7 +81,7 @@ for cap, color in [("pm_cap_breach", "#6a3d9a"), ("entity_cap_breach", "#d1495b"
         hoverinfo="text"))
 fig.update_layout(barmode="group", title=t("caps_by_level"), height=380)
 fig.update_yaxes(title=t("kpi_entities"), tickformat=",")
-page.show(fig)
+page.show(fig, read=t("published_sum_note"))
 
 # %%
 known = caps.filter(pl.col("entity_cap_max_appointed").is_not_null())
@@ -104,7 +104,7 @@ fig.add_trace(go.Scatter(x=[0, right], y=[0, right], mode="lines", name=t("caps_
 fig.update_layout(title=t("caps_scatter"), height=520)
 fig.update_xaxes(title=t("max_allowed"), range=[0, right])
 fig.update_yaxes(title=t("appointed_positions"), rangemode="tozero")
-page.show(fig)
+page.show(fig, read=t("published_sum_note"))
 
 # %%
 page.section(t("caps_top"))
@@ -122,14 +122,15 @@ page.table(
 
 # %%
 by_class = caps.group_by("entity_classification").agg(
-    pl.len().alias("entities"), pl.col("pm_cap_breach").fill_null(False).mean().alias("share"),
-    pl.col("pm_cap_breach").fill_null(False).sum().alias("breaching"))
+    # Shares of the entities whose flag is published (a blanked flag is neither a breach nor not).
+    pl.col("pm_cap_breach").count().alias("entities"), pl.col("pm_cap_breach").mean().alias("share"),
+    pl.col("pm_cap_breach").sum().alias("breaching"))
 page.show(charts.bar(
     page, [c("entity_classification", v) for v in by_class["entity_classification"]], by_class["share"].to_list(),
     title=t("caps_by_group"), value_title=t("share"), percent_of_total=False, axis_format=".0%",
     value_format=lambda v: labels.percent(v), colors=STATUS_COLORS["breach"],
     hover_extra=[f"<br>{labels.number(b)} / {labels.number(e)}" for b, e in
-                 zip(by_class["breaching"], by_class["entities"], strict=True)]))
+                 zip(by_class["breaching"], by_class["entities"], strict=True)]), read=t("published_sum_note"))
 
 # %%
 if "department" in caps.columns:
@@ -137,7 +138,8 @@ if "department" in caps.columns:
                                            pl.col("pm_cap_breach").fill_null(False).sum().alias("breaching"))
     page.show(charts.bar(
         page, [labels.sector(d) for d in dept["department"]], dept["breaching"].to_list(), title=t("caps_dept"),
-        value_title=t("kpi_entities"), hover_extra=[f" / {labels.number(e)}" for e in dept["entities"]]))
+        value_title=t("kpi_entities"), hover_extra=[f" / {labels.number(e)}" for e in dept["entities"]]),
+        read=t("published_sum_note"))
 else:
     page.note(t("dept_missing"))
 
