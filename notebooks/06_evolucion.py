@@ -179,6 +179,9 @@ if now is not None:
 # %%
 FLAGS = {"new": "is_new", "removed": "is_removed", "reclassified": "is_reclassified",
          "replaced": "is_occupant_replaced", "vacated": "is_vacated", "filled": "is_filled"}
+# The published position list blanks every occupant flag (seeds/publication/suppression_rules.csv):
+# occupant changes are read from mart_turnover's published cells instead, summed (blanked ones left out).
+OCCUPANT_COUNTS = {"replaced": "occupants_replaced", "vacated": "positions_vacated", "filled": "positions_filled"}
 if now is not None and previous:
     page.section(t("evo_changes"), t("evo_changes_note", previous=previous))
     if changes is None:
@@ -193,14 +196,28 @@ if now is not None and previous:
             class_of("previous_servant_group", "previous_role").alias("previous_class"),
             class_of("current_servant_group", "current_role").alias("current_class"),
         ).with_columns(pl.coalesce("current_class", "previous_class").alias("class"))
-        change_cards = [(f"{kind}_positions", t(f"chg_{kind}"), count(changes[flag].sum()),
-                         t(f"chg_{kind}_hint", previous=previous)) for kind, flag in FLAGS.items()]
+        occupants = None if turnover is None else turnover.with_columns(
+            class_of("servant_group", "role").alias("class")).group_by("class").agg(
+            pl.col(list(OCCUPANT_COUNTS.values())).sum())
+
+        def changed(kind: str, flag: str) -> str:
+            if kind not in OCCUPANT_COUNTS:
+                return count(changes[flag].sum())
+            return "—" if occupants is None else count(occupants[OCCUPANT_COUNTS[kind]].sum())
+
+        change_cards = [(f"{kind}_positions", t(f"chg_{kind}"), changed(kind, flag),
+                         t(f"chg_{kind}_hint", previous=previous)
+                         + (" · " + t("published_cells_hint") if kind in OCCUPANT_COUNTS else ""))
+                        for kind, flag in FLAGS.items()]
         page.kpis(change_cards[:3])  # positions, then occupants
         page.kpis(change_cards[3:])
         by_kind = pl.concat([
             changes.filter(pl.col(flag)).group_by("class").agg(pl.len().alias("positions"))
-            .with_columns(pl.lit(kind).alias("kind")) for kind, flag in FLAGS.items()
-        ], how="vertical_relaxed")
+            .with_columns(pl.lit(kind).alias("kind")) for kind, flag in FLAGS.items() if kind not in OCCUPANT_COUNTS
+        ] + ([] if occupants is None else [
+            occupants.select("class", pl.col(column).alias("positions"), pl.lit(kind).alias("kind"))
+            .filter(pl.col("positions") > 0) for kind, column in OCCUPANT_COUNTS.items()
+        ]), how="vertical_relaxed")
         if by_kind.height == 0:
             page.note(t("evo_no_changes", previous=previous, snapshot=page.snapshot))
         else:
@@ -209,7 +226,8 @@ if now is not None and previous:
                 page, by_kind, category="kind", stack="class", value="positions", title=t("evo_changes_chart"),
                 value_title=t("positions"), horizontal=True, category_order=list(FLAGS),
                 category_labels={k: t(f"chg_{k}") for k in FLAGS}, stack_labels={k: class_label(k) for k in present},
-                colors=CLASS_COLORS, stack_order=present, height=380), read=t("evo_changes_chart_read"))
+                colors=CLASS_COLORS, stack_order=present, height=380),
+                read=t("evo_changes_chart_read") + " " + t("published_sum_note"))
 
         # Reclassification matrix: previous class (rows) -> current class (columns).
         page.section(t("evo_reclass"))
