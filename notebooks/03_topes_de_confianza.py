@@ -108,7 +108,8 @@ page.show(fig, read=t("published_sum_note"))
 
 # %%
 page.section(t("caps_top"))
-worst = caps.filter(pl.col("entity_cap_breach").fill_null(False)).sort("entity_excess", descending=True).head(20)
+worst = caps.filter(pl.col("entity_cap_breach").fill_null(False)).sort(
+    "entity_excess", descending=True, nulls_last=True).head(20)
 page.table(
     worst.with_columns(
         pl.col("government_level").replace_strict({v: c("government_level", v) for v in ["national", "regional",
