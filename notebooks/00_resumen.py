@@ -31,11 +31,14 @@ page = charts.Page(snapshot, lang, data_dir, marts=[
     "pay_quantiles"])
 t, c = page.t, page.c
 headline = page.published("headline_figures").row(0, named=True)
-positions = page.load("management_positions")
-groups = page.load("servant_groups")
-tpm = page.load("tpm")
-roles = page.load("pm_roles")
-caps = page.load("confianza_caps")
+# Every figure reads the marts as the export published them (<mart>.csv): a chart that sums cells
+# sums published values only, never a blanked one (seeds/publication/suppression_margins.csv).
+positions = page.published("management_positions")
+groups = page.published("servant_groups")
+tpm = page.published("tpm")
+roles = page.published("pm_roles")
+caps = page.published("confianza_caps")
+SUM_NOTE = t("published_sum_note")
 pay = page.published("pay_quantiles", required=False)  # compensation marts (optional in a build)
 page.header("brief_title", "brief_intro")
 
@@ -90,7 +93,7 @@ by_level = positions.group_by("government_level").agg(pl.col("positions").sum())
 page.show(charts.bar(
     page, [c("government_level", v) for v in by_level["government_level"]], by_level["positions"].to_list(),
     colors=[LEVEL_COLORS[v] for v in by_level["government_level"]], title=t("chart_positions_by_level"),
-    value_title=t("positions_axis"), height=260))
+    value_title=t("positions_axis"), height=260), read=SUM_NOTE)
 
 # %%
 group_long = (
@@ -106,28 +109,30 @@ page.show(charts.stacked(
     title=t("chart_groups_by_level"), value_title=t("positions_axis"), horizontal=True,
     category_labels={lv: c("government_level", lv) for lv in LEVELS},
     stack_labels={g: c("servant_group", g) for g in group_codes}, colors=GROUP_COLORS, stack_order=group_codes,
-    height=300))
+    height=300), read=SUM_NOTE)
 
 # %%
-role_long = roles.group_by("government_level", "role").agg(pl.col("positions").sum())
+role_long = roles.drop_nulls("positions").group_by("government_level", "role").agg(pl.col("positions").sum())
 page.show(charts.stacked(
     page, role_long, category="government_level", stack="role", value="positions",
     title=t("chart_roles_by_level"), value_title=t("pm"), horizontal=True,
     category_labels={lv: c("government_level", lv) for lv in LEVELS},
     stack_labels={r: c("role", r) for r in ROLE_COLORS}, colors=ROLE_COLORS, stack_order=["PS", "S", "OS"],
-    height=300))
+    height=300), read=SUM_NOTE)
 
 # %%
 tpm_long = (
     tpm.filter(pl.col("government_level") != "total")
     .unpivot(index="government_level", on=["tpm", "pm_not_tpm"], variable_name="kind", value_name="positions")
+    .drop_nulls("positions")
 )
 page.show(charts.stacked(
     page, tpm_long, category="government_level", stack="kind", value="positions",
     title=t("chart_tpm_by_level"), value_title=t("pm"), horizontal=True,
     category_labels={lv: c("government_level", lv) for lv in LEVELS},
     stack_labels={"tpm": t("tpm"), "pm_not_tpm": t("pm_not_tpm")},
-    colors={"tpm": ROLE_COLORS["PS"], "pm_not_tpm": "#c9b8dd"}, stack_order=["tpm", "pm_not_tpm"], height=300))
+    colors={"tpm": ROLE_COLORS["PS"], "pm_not_tpm": "#c9b8dd"}, stack_order=["tpm", "pm_not_tpm"], height=300),
+    read=SUM_NOTE)
 
 # %%
 status = (

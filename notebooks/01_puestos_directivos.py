@@ -26,33 +26,40 @@ lang = "es"
 data_dir = ""
 
 # %%
-page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "management_positions"])
+page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "management_positions",
+                                                   "positions_by_department"])
 t, c = page.t, page.c
-positions = page.load("management_positions").with_columns(
+# As the export published it: blanked cells (small, or revealing one by subtraction) are null and
+# every sum below adds published values only (seeds/publication/suppression_margins.csv).
+positions = page.published("management_positions").with_columns(
     pl.col("body_type").replace_strict(labels.GRAPH5_CATEGORY, default="other").alias("graph5"),
     pl.col("entity_classification").replace_strict(labels.ENTITY_GROUP, default="other").alias("entity_group"),
 )
 page.header("positions_title", "positions_intro")
 LEVELS = [lv for lv in ["national", "regional", "local", "unknown"] if lv in positions["government_level"]]
 level_labels = {lv: c("government_level", lv) for lv in LEVELS}
+SUM_NOTE = t("published_sum_note")
 
 
-def by(*columns: str) -> pl.DataFrame:
-    return positions.group_by(*columns).agg(pl.col("positions").sum(), pl.col("appointed_positions").sum())
+def by(*columns: str, paired: bool = False) -> pl.DataFrame:
+    """Published cells summed by `columns` (a blanked cell adds nothing). `paired`: only rows whose
+    positions and appointed positions are both published, so that their difference never gives a
+    blanked appointed count back."""
+    cells = positions.drop_nulls(["positions", "appointed_positions"]) if paired else positions
+    return cells.group_by(*columns).agg(pl.col("positions").sum(), pl.col("appointed_positions").sum())
 
 
 headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
-total = positions["positions"].sum()
-page.kpis([("management_positions", t("kpi_management_positions"), page.count(headline["management_positions"]),
-            "")] + [
-    (f"positions_{r['government_level']}", c("government_level", r["government_level"]),
-     labels.number(r["positions"]), labels.percent(r["positions"] / total) + " " + t("of_total"))
-    for r in by("government_level").sort("positions", descending=True).iter_rows(named=True)
-] + [("share_appointed", t("kpi_share_appointed"), labels.percent(headline["appointed_share"])
-      if headline["has_appointment_data"] else t("no_data"), t("kpi_share_appointed_hint"))])
+# Totals by government level are not published (only their cells are): the cards show published totals.
+page.kpis([
+    ("management_positions", t("kpi_management_positions"), page.count(headline["management_positions"]), ""),
+    ("share_appointed", t("kpi_share_appointed"), labels.percent(headline["appointed_share"])
+     if headline["has_appointment_data"] else t("no_data"), t("kpi_share_appointed_hint")),
+])
 
 # %%
-g3 = by("government_level").with_columns((pl.col("positions") - pl.col("appointed_positions")).alias("other"))
+g3 = by("government_level", paired=True).with_columns(
+    (pl.col("positions") - pl.col("appointed_positions")).alias("other"))
 g3_long = g3.unpivot(index="government_level", on=["appointed_positions", "other"], variable_name="kind",
                      value_name="n")
 page.show(charts.stacked(
@@ -60,7 +67,7 @@ page.show(charts.stacked(
     value_title=t("positions_axis"), category_labels=level_labels,
     stack_labels={"appointed_positions": t("appointed"), "other": t("not_appointed")},
     colors={"appointed_positions": "#1f4e79", "other": "#a9c4de"}, stack_order=["appointed_positions", "other"],
-    category_order=g3.sort("positions", descending=True)["government_level"].to_list(), height=380))
+    category_order=g3.sort("positions", descending=True)["government_level"].to_list(), height=380), read=SUM_NOTE)
 
 # %%
 g4 = by("organizational_level", "government_level").with_columns(
@@ -70,32 +77,32 @@ page.show(charts.stacked(
     page, g4, category="org", stack="government_level", value="positions", title=t("g4"),
     value_title=t("positions_axis"), category_order=org_codes,
     category_labels={o: t("org_level_n", n=o) if o != "missing" else t("org_level_missing") for o in org_codes},
-    stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS))
+    stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
 g5 = by("graph5").sort("positions", descending=True)
 page.show(charts.donut(
     page, [c("graph5_category", v) for v in g5["graph5"]], g5["positions"].to_list(),
-    ["#1f4e79", "#2a9d8f", "#e9c46a", "#d1495b", "#9e9e9e"][: g5.height], title=t("g5")))
+    ["#1f4e79", "#2a9d8f", "#e9c46a", "#d1495b", "#9e9e9e"][: g5.height], title=t("g5")), read=SUM_NOTE)
 body = by("body_type", "government_level").with_columns(pl.col("body_type").fill_null("missing"))
 page.show(charts.stacked(
     page, body, category="body_type", stack="government_level", value="positions", title=t("body_type"),
     value_title=t("positions_axis"), horizontal=True,
     category_labels={b: c("body_type", b) for b in body["body_type"].unique()},
-    stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS))
+    stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
 g6 = by("entity_group").sort("positions", descending=True)
 page.show(charts.bar(
     page, [c("entity_group", v) for v in g6["entity_group"]], g6["positions"].to_list(), title=t("g6"),
     value_title=t("positions_axis"), colors=["#9e9e9e" if v == "other" else "#1f4e79" for v in g6["entity_group"]],
-    last=[c("entity_group", "other")], height=300))
+    last=[c("entity_group", "other")], height=300), read=SUM_NOTE)
 classes = by("entity_classification", "government_level")
 page.show(charts.stacked(
     page, classes, category="entity_classification", stack="government_level", value="positions",
     title=t("entity_classification"), value_title=t("positions_axis"), horizontal=True,
     category_labels={e: c("entity_classification", e) for e in classes["entity_classification"].unique()},
-    stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS))
+    stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
 TOP = 15
@@ -106,26 +113,28 @@ names = [labels.sector(s) for s in top["sector"]] + ([t("other")] if rest else [
 values = top["positions"].to_list() + ([rest] if rest else [])
 fig = charts.bar(page, names, values, title=t("g7"), value_title=t("positions_axis"), sort=False,
                  colors=["#1f4e79"] * top.height + (["#9e9e9e"] if rest else []))
-page.show(fig)
+page.show(fig, read=SUM_NOTE)
 
 # %%
-share = by("government_level").with_columns((pl.col("appointed_positions") / pl.col("positions")).alias("share"))
+share = by("government_level", paired=True).with_columns(
+    (pl.col("appointed_positions") / pl.col("positions")).alias("share"))
 page.show(charts.bar(
     page, [c("government_level", v) for v in share["government_level"]], share["share"].to_list(),
     title=t("appointed_share_by_level"), value_title=t("share"), percent_of_total=False,
     colors=[LEVEL_COLORS[v] for v in share["government_level"]], value_format=lambda v: labels.percent(v, 1),
     axis_format=".0%", hover_extra=[f"<br>{t('appointed_positions')}: {labels.number(a)} / {labels.number(p)}"
-                 for a, p in zip(share["appointed_positions"], share["positions"], strict=True)], height=260))
+                 for a, p in zip(share["appointed_positions"], share["positions"], strict=True)], height=260),
+    read=SUM_NOTE)
 
 # %%
-departments = page.load("positions_by_department", required=False)
+departments = page.published("positions_by_department", required=False)
 if departments is not None and departments.filter(pl.col("department") != "unknown").height:
     dept = departments.group_by("department", "government_level").agg(pl.col("positions").sum())
     page.show(charts.stacked(
         page, dept, category="department", stack="government_level", value="positions", title=t("dept_title"),
         value_title=t("positions_axis"), horizontal=True, category_labels={d: labels.sector(d) for d in
                                                                           dept["department"].unique()},
-        stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS))
+        stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 else:
     page.note(t("dept_missing"))
 

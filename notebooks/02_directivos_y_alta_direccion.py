@@ -31,14 +31,17 @@ page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "servant
                                                    "pm_coverage", "pm_by_unit_type",
                                                    "public_officers_by_table5"])
 t, c = page.t, page.c
-groups = page.load("servant_groups").sort("display_order")
-tpm = page.load("tpm")
-roles = page.load("pm_roles")
+# As the export published them: blanked cells (small, or revealing one by subtraction) are null, and
+# every sum below adds published values only (seeds/publication/suppression_margins.csv).
+groups = page.published("servant_groups").sort("display_order")
+tpm = page.published("tpm")
+roles = page.published("pm_roles").drop_nulls("positions")
+SUM_NOTE = t("published_sum_note")
 page.header("managers_title", "managers_intro")
 ROLES = ["PS", "S", "OS"]
 LEVEL_COLUMNS = {"national": "col_national", "regional": "col_regional", "local": "col_local",
                  "unknown_level": "col_unknown"}
-levels_present = [col for col in LEVEL_COLUMNS if groups[col].sum() > 0]
+levels_present = [col for col in LEVEL_COLUMNS if groups[col].fill_null(1).sum() > 0]
 level_labels = {lv: c("government_level", lv) for lv in ["national", "regional", "local", "unknown", "total"]}
 
 headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
@@ -47,19 +50,23 @@ page.kpis([
     ("pm", t("kpi_pm"), page.count(pm_total), ""),
     ("tpm", t("kpi_tpm"), page.count(headline["tpm_positions"]),
      t("kpi_tpm_hint", share=labels.percent(headline["tpm_share_of_pm"]))),
-] + [(f"role_{r}", c("role", r), labels.number(n), labels.percent(n / pm_total if pm_total else None) + " " + t("pm"))
-     for r, n in roles.group_by("role").agg(pl.col("positions").sum()).sort(
-         pl.col("role").replace_strict({r: i for i, r in enumerate(ROLES)}, default=9)).iter_rows()])
+])
 
 # %%
 page.section(t("t9"))
+# A column's total is shown only when every cell of it is published (then it is their sum and
+# reveals nothing); a column with a blanked cell has no published total and shows "—".
+column_totals = groups.select(
+    pl.when(pl.col(col).null_count() == 0).then(pl.col(col).sum()).alias(col) for col in [*LEVEL_COLUMNS, "total"])
 table9 = pl.concat([
     groups.with_columns(pl.col("servant_group").map_elements(lambda g: c("servant_group", g),
                                                               return_dtype=pl.String).alias("label")),
-    groups.select(*LEVEL_COLUMNS, "total").sum().with_columns(pl.lit(t("total")).alias("label")),
+    column_totals.with_columns(pl.lit(t("total")).alias("label"), pl.lit(False).alias("is_suppressed")),
 ], how="diagonal")
 page.table(table9, {"label": t("servant_group"), **{col: t(LEVEL_COLUMNS[col]) for col in levels_present},
                     "total": t("total")}, numeric=[*levels_present, "total"], total_row=True)
+if column_totals.select(pl.any_horizontal(pl.all().is_null())).item():
+    page.note(t("total_not_published"))
 
 # %%
 g15 = (
@@ -71,7 +78,8 @@ codes = [g for g in groups["servant_group"] if g in g15["servant_group"]]
 page.show(charts.stacked(
     page, g15, category="government_level", stack="servant_group", value="positions", title=t("g15"),
     value_title=t("share"), horizontal=True, normalize=True, category_labels=level_labels,
-    stack_labels={g: c("servant_group", g) for g in codes}, colors=GROUP_COLORS, stack_order=codes, height=300))
+    stack_labels={g: c("servant_group", g) for g in codes}, colors=GROUP_COLORS, stack_order=codes, height=300),
+    read=SUM_NOTE)
 
 # %%
 page.section(t("t12"))
@@ -100,17 +108,22 @@ page.show(charts.bar(
 
 # %%
 # Table 11 item 3 per regional government: which of the four managements exist (issue 13).
-managements = page.load("tpm_regional_managements", required=False)
-recon = page.load("reconciliation", required=False)
+managements = page.published("tpm_regional_managements", required=False)
+recon = page.published("reconciliation", required=False)
 if managements is not None and managements.height:
     page.section(t("tpm3_title"))
     STATUSES = ["present", "duplicated", "missing"]
+    # TPM per management: a sum only when every government's cell is published ("—" otherwise: a sum
+    # of the published cells alone would read as the management's count).
     per_management = managements.group_by("management").agg(
-        *[(pl.col("status") == s).sum().alias(s) for s in STATUSES], pl.col("tpm_positions").sum()).sort("management")
+        *[(pl.col("status") == s).sum().alias(s) for s in STATUSES],
+        pl.when(pl.col("tpm_positions").null_count() == 0).then(pl.col("tpm_positions").sum())).sort("management")
     per_management = per_management.with_columns(pl.col("management").map_elements(
         lambda m: c("tpm_management", m), return_dtype=pl.String).alias("label"))
     page.table(per_management, {"label": t("management"), **{s: t(f"status_{s}") for s in STATUSES},
                                 "tpm_positions": t("tpm")}, numeric=[*STATUSES, "tpm_positions"])
+    if per_management["tpm_positions"].null_count():
+        page.note(t("total_not_published"))
     missing = managements.filter(pl.col("status") == "missing")
     published = None
     if recon is not None:
@@ -157,7 +170,7 @@ if coverage is not None and coverage.height:
                numeric=["positions", "occupied_positions", "pmc_share", "appointed_share", "women_share"],
                formats=share)
 
-unit_types = page.load("pm_by_unit_type", required=False)
+unit_types = page.published("pm_by_unit_type", required=False)
 if unit_types is not None and unit_types.height:
     page.section(t("unit_type_title"))
     ut = unit_types.with_columns(
@@ -181,7 +194,7 @@ for level, key in [("national", "g21"), ("regional", "g22")]:
         page, part, category="entity_classification", stack="role", value="positions", title=t(key),
         value_title=t("pm"), horizontal=True,
         category_labels={e: c("entity_classification", e) for e in part["entity_classification"].unique()},
-        stack_labels={r: c("role", r) for r in ROLES}, colors=ROLE_COLORS, stack_order=ROLES))
+        stack_labels={r: c("role", r) for r in ROLES}, colors=ROLE_COLORS, stack_order=ROLES), read=SUM_NOTE)
 
 # %%
 TOP = 15
@@ -191,7 +204,7 @@ page.show(charts.stacked(
     page, by_sector.filter(pl.col("sector").is_in(top["sector"].to_list())), category="sector", stack="role",
     value="positions", title=t("roles_by_sector"), value_title=t("pm"), horizontal=True,
     category_labels={s: labels.sector(s) for s in top["sector"]}, stack_labels={r: c("role", r) for r in ROLES},
-    colors=ROLE_COLORS, stack_order=ROLES))
+    colors=ROLE_COLORS, stack_order=ROLES), read=SUM_NOTE)
 
 # %%
 # Public officers by Table 5 category (000:968-970, 977-978; issue 13 item 9): how they come to

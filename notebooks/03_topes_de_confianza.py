@@ -31,7 +31,9 @@ data_dir = ""
 # %%
 page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "confianza_caps", "confianza_cap_excess"])
 t, c = page.t, page.c
-caps = page.load("confianza_caps").with_columns(
+# As the export published it: an entity's blanked counts (and the breach flags derived from them)
+# are null, so an entity with a blanked cap check counts as unknown, never as within or over.
+caps = page.published("confianza_caps").with_columns(
     (pl.col("appointed_positions") - pl.col("entity_cap_max_appointed")).alias("entity_excess"),
     (pl.col("appointed_pm") - pl.col("pm_cap_max_appointed")).alias("pm_excess"),
 )
@@ -41,22 +43,25 @@ page.header("caps_title", "caps_intro", pm_cap=labels.percent(pm_cap[0] if len(p
             entity_cap=labels.percent(entity_cap[0] if len(entity_cap) else 0.05))
 headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
 n = headline["entities_checked"]
-pm_breach = caps["pm_cap_breach"].fill_null(False).sum()
-entity_breach = caps["entity_cap_breach"].fill_null(False).sum()
-entity_unknown = caps["entity_cap_breach"].is_null().sum()
+# Not assessable: no published total of positions (a flag blanked for another cell of its row is
+# counted in the breach cards' hint, with the other unpublished flags).
+entity_unknown = caps["total_positions"].is_null().sum()
 
 
-def breaches(count: int) -> tuple[str, str]:
-    """A registry without appointment data cannot be checked: "sin dato", never 0 breaches."""
+def breaches(flag: str) -> tuple[str, str]:
+    """Entities whose published `flag` is a breach, out of those whose flag is published (no total of
+    them is published). A registry without appointment data cannot be checked: "sin dato", never 0."""
     if not headline["has_appointment_data"]:
         return t("no_data"), ""
-    return labels.number(count), labels.percent(count / n if n else None)
+    count, known = caps[flag].fill_null(False).sum(), caps[flag].is_not_null().sum()
+    return labels.number(count), t("kpi_breach_of_published", share=labels.percent(count / known if known else None),
+                                   known=labels.number(known))
 
 
 page.kpis([
     ("entities", t("kpi_entities"), labels.number(n), ""),
-    ("pm_cap_breach", t("kpi_pm_cap_breach"), *breaches(pm_breach)),
-    ("entity_cap_breach", t("kpi_entity_cap_breach"), *breaches(entity_breach)),
+    ("pm_cap_breach", t("kpi_pm_cap_breach"), *breaches("pm_cap_breach")),
+    ("entity_cap_breach", t("kpi_entity_cap_breach"), *breaches("entity_cap_breach")),
     ("entity_cap_unknown", t("kpi_entity_cap_unknown"), labels.number(entity_unknown), ""),
 ])
 
@@ -76,7 +81,7 @@ for cap, color in [("pm_cap_breach", "#6a3d9a"), ("entity_cap_breach", "#d1495b"
         hoverinfo="text"))
 fig.update_layout(barmode="group", title=t("caps_by_level"), height=380)
 fig.update_yaxes(title=t("kpi_entities"), tickformat=",")
-page.show(fig)
+page.show(fig, read=t("published_sum_note"))
 
 # %%
 known = caps.filter(pl.col("entity_cap_max_appointed").is_not_null())
@@ -99,11 +104,12 @@ fig.add_trace(go.Scatter(x=[0, right], y=[0, right], mode="lines", name=t("caps_
 fig.update_layout(title=t("caps_scatter"), height=520)
 fig.update_xaxes(title=t("max_allowed"), range=[0, right])
 fig.update_yaxes(title=t("appointed_positions"), rangemode="tozero")
-page.show(fig)
+page.show(fig, read=t("published_sum_note"))
 
 # %%
 page.section(t("caps_top"))
-worst = caps.filter(pl.col("entity_cap_breach").fill_null(False)).sort("entity_excess", descending=True).head(20)
+worst = caps.filter(pl.col("entity_cap_breach").fill_null(False)).sort(
+    "entity_excess", descending=True, nulls_last=True).head(20)
 page.table(
     worst.with_columns(
         pl.col("government_level").replace_strict({v: c("government_level", v) for v in ["national", "regional",
@@ -117,14 +123,15 @@ page.table(
 
 # %%
 by_class = caps.group_by("entity_classification").agg(
-    pl.len().alias("entities"), pl.col("pm_cap_breach").fill_null(False).mean().alias("share"),
-    pl.col("pm_cap_breach").fill_null(False).sum().alias("breaching"))
+    # Shares of the entities whose flag is published (a blanked flag is neither a breach nor not).
+    pl.col("pm_cap_breach").count().alias("entities"), pl.col("pm_cap_breach").mean().alias("share"),
+    pl.col("pm_cap_breach").sum().alias("breaching"))
 page.show(charts.bar(
     page, [c("entity_classification", v) for v in by_class["entity_classification"]], by_class["share"].to_list(),
     title=t("caps_by_group"), value_title=t("share"), percent_of_total=False, axis_format=".0%",
     value_format=lambda v: labels.percent(v), colors=STATUS_COLORS["breach"],
     hover_extra=[f"<br>{labels.number(b)} / {labels.number(e)}" for b, e in
-                 zip(by_class["breaching"], by_class["entities"], strict=True)]))
+                 zip(by_class["breaching"], by_class["entities"], strict=True)]), read=t("published_sum_note"))
 
 # %%
 if "department" in caps.columns:
@@ -132,14 +139,15 @@ if "department" in caps.columns:
                                            pl.col("pm_cap_breach").fill_null(False).sum().alias("breaching"))
     page.show(charts.bar(
         page, [labels.sector(d) for d in dept["department"]], dept["breaching"].to_list(), title=t("caps_dept"),
-        value_title=t("kpi_entities"), hover_extra=[f" / {labels.number(e)}" for e in dept["entities"]]))
+        value_title=t("kpi_entities"), hover_extra=[f" / {labels.number(e)}" for e in dept["entities"]]),
+        read=t("published_sum_note"))
 else:
     page.note(t("dept_missing"))
 
 # %%
 # Readings the law leaves open (rounding; type-B units capped alone or with their parent) and the
 # appointees above each cap by government level: merit competitions needed to comply (issue 13).
-excess = page.load("confianza_cap_excess", required=False)
+excess = page.published("confianza_cap_excess", required=False)
 if excess is not None and excess.height:
     page.section(t("caps_readings_title"))
     COUNTS = ["entities", "pm_cap_breaches", "appointed_pm_above_cap", "entity_cap_breaches",
@@ -153,6 +161,7 @@ if excess is not None and excess.height:
     page.table(readings, {"level_label": t("government_level"), "reading_label": t("cap_reading"),
                           **{col: t(f"cap_{col}") for col in COUNTS}}, numeric=COUNTS)
     page.note(t("caps_readings_note"))
+    page.note(t("published_sum_note"))
 
 # %%
 page.footer(caveats=[t("caps_notes"), t("sector_names_note")])

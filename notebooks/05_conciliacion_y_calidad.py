@@ -34,9 +34,9 @@ data_dir = ""
 page = charts.Page(snapshot, lang, data_dir, marts=["reconciliation", "unclassified", "assumption_impact",
                                                    "rule_cells"])
 t, c = page.t, page.c
-recon = page.load("reconciliation")
-unclassified = page.load("unclassified")
-impact = page.load("assumption_impact")
+recon = page.published("reconciliation")
+unclassified = page.published("unclassified")
+impact = page.published("assumption_impact")
 manifest = page.manifest()
 page.header("quality_title", "quality_intro")
 
@@ -188,24 +188,26 @@ def state(group: str | None, role: str | None, is_tpm: bool | None) -> str:
     return text
 
 
-moves = impact.filter(pl.col("positions_moved") > 0).with_columns(*[
+# A blanked count (null, is_suppressed) stays listed as "<5": the move exists, its size is not published.
+moves = impact.filter((pl.col("positions_moved") > 0)
+                      | (pl.col("positions_moved").is_null() & pl.col("is_suppressed"))).with_columns(*[
     pl.struct(f"{side}_servant_group", f"{side}_role", f"{side}_is_tpm").map_elements(
         lambda r, side=side: state(r[f"{side}_servant_group"], r[f"{side}_role"], r[f"{side}_is_tpm"]),
         return_dtype=pl.String).alias(side)
     for side in ("from", "to")
-]).sort("assumption", "scenario", pl.col("positions_moved"), descending=[False, False, True])
+]).sort("assumption", "scenario", pl.col("positions_moved"), descending=[False, False, True], nulls_last=True)
 page.table(moves, {"scenario_label": t("assumption"), "from": t("from_state"), "to": t("to_state"),
                    "positions_moved": t("positions_moved")}, numeric=["positions_moved"], max_rows=30)
 page.note(" · ".join(f"{a}: {c('assumption', a)}" for a in per_assumption["assumption"].unique(maintain_order=True)))
 
 # %%
 # Which rule decided how many positions (Tables 7/8/15/16 as a matrix with counts; issue 13).
-cells = page.load("rule_cells", required=False)
+cells = page.published("rule_cells", required=False)
 if cells is not None and cells.height:
     page.section(t("rule_cells_title"))
     cells = cells.with_columns(pl.col("servant_group").map_elements(
         lambda g: c("servant_group", g), return_dtype=pl.String).alias("group_label")).sort(
-        "positions", "rule_key", descending=[True, False])
+        "positions", "rule_key", descending=[True, False], nulls_last=True)
     page.table(cells, {"rule_key": t("rule_key"), "group_label": t("servant_group"), "role": t("role"),
                        "positions": t("positions"), "tpm_positions": t("tpm"), "type_b_positions": t("type_b")},
                numeric=["positions", "tpm_positions", "type_b_positions"], max_rows=40)

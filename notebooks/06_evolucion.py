@@ -92,9 +92,12 @@ if now is not None and now.get("series"):  # history marts built before series e
 
 # %%
 if now is not None:
-    changes = page.load("position_changes", required=False) if previous else None
-    turnover = page.load("turnover", required=False) if previous else None
-    management = None if turnover is None else turnover.filter(pl.col("is_management_position"))
+    # As the export published them. Turnover sums add only cells whose three counts are all published:
+    # a rate never mixes a published count with a blanked one (seeds/publication/suppression_margins.csv).
+    changes = page.published("position_changes", required=False) if previous else None
+    turnover = page.published("turnover", required=False) if previous else None
+    management = None if turnover is None else turnover.filter(pl.col("is_management_position")).drop_nulls(
+        ["positions_compared", "occupants_replaced", "positions_vacated"])
     replaced = vacated = compared = 0
     if management is not None:
         replaced, vacated, compared = (management[col].sum() for col in
@@ -176,6 +179,9 @@ if now is not None:
 # %%
 FLAGS = {"new": "is_new", "removed": "is_removed", "reclassified": "is_reclassified",
          "replaced": "is_occupant_replaced", "vacated": "is_vacated", "filled": "is_filled"}
+# The published position list blanks every occupant flag (seeds/publication/suppression_rules.csv):
+# occupant changes are read from mart_turnover's published cells instead, summed (blanked ones left out).
+OCCUPANT_COUNTS = {"replaced": "occupants_replaced", "vacated": "positions_vacated", "filled": "positions_filled"}
 if now is not None and previous:
     page.section(t("evo_changes"), t("evo_changes_note", previous=previous))
     if changes is None:
@@ -190,14 +196,28 @@ if now is not None and previous:
             class_of("previous_servant_group", "previous_role").alias("previous_class"),
             class_of("current_servant_group", "current_role").alias("current_class"),
         ).with_columns(pl.coalesce("current_class", "previous_class").alias("class"))
-        change_cards = [(f"{kind}_positions", t(f"chg_{kind}"), count(changes[flag].sum()),
-                         t(f"chg_{kind}_hint", previous=previous)) for kind, flag in FLAGS.items()]
+        occupants = None if turnover is None else turnover.with_columns(
+            class_of("servant_group", "role").alias("class")).group_by("class").agg(
+            pl.col(list(OCCUPANT_COUNTS.values())).sum())
+
+        def changed(kind: str, flag: str) -> str:
+            if kind not in OCCUPANT_COUNTS:
+                return count(changes[flag].sum())
+            return "—" if occupants is None else count(occupants[OCCUPANT_COUNTS[kind]].sum())
+
+        change_cards = [(f"{kind}_positions", t(f"chg_{kind}"), changed(kind, flag),
+                         t(f"chg_{kind}_hint", previous=previous)
+                         + (" · " + t("published_cells_hint") if kind in OCCUPANT_COUNTS else ""))
+                        for kind, flag in FLAGS.items()]
         page.kpis(change_cards[:3])  # positions, then occupants
         page.kpis(change_cards[3:])
         by_kind = pl.concat([
             changes.filter(pl.col(flag)).group_by("class").agg(pl.len().alias("positions"))
-            .with_columns(pl.lit(kind).alias("kind")) for kind, flag in FLAGS.items()
-        ], how="vertical_relaxed")
+            .with_columns(pl.lit(kind).alias("kind")) for kind, flag in FLAGS.items() if kind not in OCCUPANT_COUNTS
+        ] + ([] if occupants is None else [
+            occupants.select("class", pl.col(column).alias("positions"), pl.lit(kind).alias("kind"))
+            .filter(pl.col("positions") > 0) for kind, column in OCCUPANT_COUNTS.items()
+        ]), how="vertical_relaxed")
         if by_kind.height == 0:
             page.note(t("evo_no_changes", previous=previous, snapshot=page.snapshot))
         else:
@@ -206,7 +226,8 @@ if now is not None and previous:
                 page, by_kind, category="kind", stack="class", value="positions", title=t("evo_changes_chart"),
                 value_title=t("positions"), horizontal=True, category_order=list(FLAGS),
                 category_labels={k: t(f"chg_{k}") for k in FLAGS}, stack_labels={k: class_label(k) for k in present},
-                colors=CLASS_COLORS, stack_order=present, height=380), read=t("evo_changes_chart_read"))
+                colors=CLASS_COLORS, stack_order=present, height=380),
+                read=t("evo_changes_chart_read") + " " + t("published_sum_note"))
 
         # Reclassification matrix: previous class (rows) -> current class (columns).
         page.section(t("evo_reclass"))
@@ -260,7 +281,7 @@ if now is not None and previous:
                              f"{labels.number(v)}<br>{t('positions_compared')}: {labels.number(n)}"
                              for r, v, n in zip(frame["occupants_replaced"], frame["positions_vacated"],
                                                 frame["positions_compared"], strict=True)],
-                height=max(260, 50 * len(kept) + 140)), read=t("evo_turnover_read"))
+                height=max(260, 50 * len(kept) + 140)), read=t("evo_turnover_read") + " " + t("published_sum_note"))
 
         role_keys = [*ROLES, "CA"]
         turnover_bar(turnover_by(pl.when(pl.col("servant_group") == "PM").then(pl.col("role"))
@@ -271,7 +292,7 @@ if now is not None and previous:
                      t("evo_turnover_level"), [LEVEL_COLORS[lv] for lv in LEVELS])
 
         # Entities: only those with at least 5 positions compared (the suppression threshold) are ranked.
-        page.section(t("evo_turnover_top"))
+        page.section(t("evo_turnover_top"), t("published_sum_note"))
         entities = (
             management.group_by("entity_id").agg(
                 pl.col("entity_name").first(), pl.col("government_level").first(),

@@ -253,7 +253,17 @@ def test_change_page_on_the_first_snapshot_says_there_is_nothing_to_compare(
         assert _kpis(rendered[lang]["06_evolucion"])["pm"] == _kpis(rendered[lang]["00_resumen"])["pm"]
 
 
-def test_change_page_shows_the_changes_made_into_the_next_snapshot(rendered_next: dict[str, str]) -> None:
+def test_change_page_shows_the_changes_made_into_the_next_snapshot(data_root: Path,
+                                                                  rendered_next: dict[str, str]) -> None:
+    # Occupant changes are blanked in the published position list; the page sums mart_turnover's
+    # published cells. By hand: the 8 replacements sit in one cell (17 PM/OS positions compared in
+    # one ministry) that the export publishes; that cell's 5 vacated, and the 5 filled, it blanks.
+    published = pl.read_csv(data_root / "marts" / NEXT / "mart_turnover.csv")
+    occupants = {"replaced": "occupants_replaced", "vacated": "positions_vacated", "filled": "positions_filled"}
+    shown_occupants = {kind: published[column].sum() for kind, column in occupants.items()}
+    assert shown_occupants == {"replaced": 8, "vacated": 0, "filled": 0}
+    complete = published.filter(pl.col("is_management_position")).drop_nulls(
+        ["positions_compared", "occupants_replaced", "positions_vacated"])
     for lang in LANGS:
         raw = rendered_next[lang]
         assert "Traceback" not in raw
@@ -262,20 +272,24 @@ def test_change_page_shows_the_changes_made_into_the_next_snapshot(rendered_next
         assert labels.text("evo_first", lang) not in page
         assert labels.text("evo_compared", lang, snapshot=NEXT, previous=SNAPSHOT) in page
         shown = _kpis(raw)
-        assert {k: shown[f"{k}_positions"] for k in NEXT_CHANGES} == {k: str(n) for k, n in NEXT_CHANGES.items()}
+        expected = {k: str(shown_occupants.get(k, n)) for k, n in NEXT_CHANGES.items()}
+        assert {k: shown[f"{k}_positions"] for k in NEXT_CHANGES} == expected
         # PM: +6 new PS, +5 CA reclassified to OS; management positions: +6 new, -7 removed CA.
         assert labels.text("evo_change_hint", lang, change="+11", previous=SNAPSHOT) in page
         assert labels.text("evo_change_hint", lang, change="-1", previous=SNAPSHOT) in page
-        # Occupant turnover: 8 replaced + 5 vacated, all in management (PM/OS) positions.
-        assert re.search(r"13 (de|of) [\d,]+ ", page), lang
+        # Occupant turnover: 8 replaced + 5 vacated in one cell whose vacated count is blanked, so the
+        # rate adds only complete published cells, never the 13 that would mix in the blanked 5.
+        changes = complete["occupants_replaced"].sum() + complete["positions_vacated"].sum()
+        assert changes == 0 and not re.search(r"\b13 (de|of) [\d,]+ ", page), lang
+        assert re.search(rf"\b0 (de|of) {complete['positions_compared'].sum():,} ", page), lang
         # The reclassification matrix: the 5 CA positions now PM/OS, the only reclassification.
         ca, os_ = labels.category("servant_group", "CA", lang), labels.text(
             "pm_role_label", lang, role=labels.category("role", "OS", lang))
         assert f"<th>{os_}</th></tr>" in page and f'<td>{ca}</td><td class="n">5</td></tr>' in page
-        # Entities ranked by turnover: only those with at least 5 positions compared.
-        table = page.split(labels.text("evo_turnover_top", lang), 1)[1].split("</table>", 1)[0]
-        compared = [int(n.replace(",", "")) for n in re.findall(r'<td class="n">([\d,]+)</td><td class="n">', table)]
-        assert compared and min(compared) >= disclosure.threshold()
+        # Entities ranked by turnover: only published cells with a change count, and the one cell with
+        # changes has its vacated count blanked, so no entity is ranked.
+        ranking = page.split(labels.text("evo_turnover_top", lang), 1)[1]
+        assert labels.text("evo_turnover_top_none", lang) in ranking.split("</table>", 1)[0], lang
 
 
 def test_pay_report_says_so_when_compensation_marts_are_missing(data_root: Path,
@@ -381,3 +395,51 @@ def test_index_page_is_in_the_report_language(rendered: dict[str, dict[str, str]
     assert "Fuentes: SERVIR (2016), Modelo de gestión del grupo de directivos públicos" in es
     assert "Management Model" not in es and "Registries in" not in es
     assert labels.text("index_docs", "es") not in es  # no documentation was built for the test
+
+
+def test_pages_show_no_cell_the_export_blanked_nor_its_complement(
+        data_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plant, in mart_servant_groups, an 'excluded' row of 3 national and 7,919 regional positions
+    (total 7,922; every count confirmed). By hand: 3 is a small cell; the row margin (levels sum to
+    the total, seeds/publication/suppression_margins.csv) then blanks its smallest other non-zero
+    part, the 7,919 regional, so the export publishes only the 7,922. Pages 00 and 02 must show
+    neither the 7,919 nor the 3, nor a level total that gives either back by subtraction: Table 9's
+    national column would total 19 + 2,497 + 3,272 + 1,026 + 3 = 6,817 and its regional one
+    26 + 1,897 + 2,249 + 0 + 7,919 = 12,091 (the sample's PO, PM, CA and not-determined cells, read
+    from its export; its 'not_management' row is all zeros)."""
+    from pipelines.build import export
+
+    copy = data_root.parent / "planted_groups"
+    shutil.copytree(data_root / "staging", copy / "staging")
+    _use_data_dir(monkeypatch, copy)
+    frames = {p.stem: pl.read_parquet(p) for p in (data_root / "marts" / SNAPSHOT).glob("mart_*.parquet")}
+    groups = frames["mart_servant_groups"]
+    sample = {row["servant_group"]: (row["national"], row["regional"])
+              for row in groups.filter(pl.col("servant_group") != "excluded").iter_rows(named=True)}
+    assert sample == {"PO": (19, 26), "PM": (2497, 1897), "CA": (3272, 2249), "not_determined": (1026, 0),
+                      "not_management": (0, 0)}  # the hand sums above use these
+    planted = {"national": 3, "regional": 7919, "local": 0, "unknown_level": 0, "total": 7922,
+               "national_confirmed": 3, "national_to_review": 0, "regional_confirmed": 7919, "regional_to_review": 0,
+               "total_confirmed": 7922, "total_to_review": 0}
+    excluded = pl.col("servant_group") == "excluded"
+    frames["mart_servant_groups"] = groups.with_columns(
+        pl.when(excluded).then(value).otherwise(pl.col(col)).cast(groups.schema[col]).alias(col)
+        for col, value in planted.items())
+    export._write_snapshot(SNAPSHOT, frames)
+    exported = pl.read_csv(copy / "marts" / SNAPSHOT / "mart_servant_groups.csv").filter(excluded)
+    assert exported.select("national", "regional", "total", "is_suppressed").row(0) == (None, None, 7922, True)
+
+    report.render(SNAPSHOT, "es", out_dir=copy / "reports", only=["00_resumen", "02_directivos_y_alta_direccion"])
+    for stem in ("00_resumen", "02_directivos_y_alta_direccion"):
+        page = _without_plotly_library((copy / "reports" / f"{stem}.html").read_text(encoding="utf-8"))
+        for value in (7919, 6817, 12091):  # the complement, and the level totals that would give 3 or 7,919 back
+            digits = str(value)
+            shown = re.compile(rf"(?<![\d.,]){digits[:-3]}[.,]?{digits[-3:]}(?![\d])")
+            assert not shown.search(page), (stem, value)
+    table9 = (copy / "reports" / "02_directivos_y_alta_direccion.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><td>Excluido</td>(.*?)</tr>", table9)
+    assert row is not None
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r'<td class="n">(.*?)</td>',
+                                                                                   row.group(1))]
+    suppressed = labels.text("suppressed", "es")
+    assert cells == [suppressed, suppressed, "7,922"]

@@ -2,9 +2,11 @@
 and how a figure is shown.
 
 A notebook starts with `page = Page(snapshot, lang, data_dir, marts=[...])`, then `page.header(...)`,
-loads marts with `page.load(name)` (only `pipelines.build.marts`, never raw or staging data), shows
-figures with `page.show(fig)` and ends with `page.footer(...)`. Suppressed cells show as "<5" by
-the one rule of `pipelines.disclosure.suppress`.
+reads marts with `page.published(name)` (the exported CSV: small cells and the cells that would give
+them back by subtraction blanked), shows figures with `page.show(fig)` and ends with
+`page.footer(...)`. Report pages draw only what the export published; `page.load(name)` (the internal
+Parquet, every value) stays for analysts working in Jupyter. Suppressed cells show as "<5" by the
+one rule of `pipelines.disclosure.suppress`.
 
 Figures: rendered by `pipelines.report.render`, a page links the report folder's one copy of plotly.js
 (SERVIR_PM_PLOTLYJS names it); opened in Jupyter, the first figure embeds plotly.js, so the page
