@@ -35,6 +35,8 @@ CATEGORY_SEEDS = {
     "reference_identity": (SEEDS / "reference" / "reference_identities.csv", "check_id", "label_es", "description"),
     "classification_outcome": (SEEDS / "rules" / "classification_outcomes.csv", "rule_key", "label_es", "reason"),
     "pay_benchmark": (SEEDS / "compensation" / "pay_benchmark_checks.csv", "check_id", "label_es", "description"),
+    "pay_annualization": (SEEDS / "compensation" / "pay_annualizations.csv", "annualization", "label_es", "label_en"),
+    "table5_category": (SEEDS / "rules" / "table5_categories.csv", "table5_category", "label_es", "label_en"),
 }
 MISSING = "none"  # category code of a null value (category_labels.csv kind "bool")
 
