@@ -38,6 +38,9 @@ MIN_CHARTS = {"00_resumen": 4, "01_puestos_directivos": 6, "02_directivos_y_alta
 NEXT_CHANGES = {"new": 6, "removed": 7, "reclassified": 5, "replaced": 8, "vacated": 5, "filled": 5}
 
 
+pytestmark = pytest.mark.slow  # renders every report page in both languages: `make test-all`
+
+
 def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     monkeypatch.setenv("SERVIR_PM_DATA", str(root))
     monkeypatch.setenv("SERVIR_PM_WAREHOUSE", str(root / "warehouse.duckdb"))
