@@ -66,8 +66,8 @@ def use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
 @pytest.fixture(scope="session")
 def published_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample generated, ingested and built (dbt + export) ONCE per session, with a second
-    snapshot staged by hand (tests/published_sample.py). Read it, never write into it: a test that
-    changes files works on `published_copy`, a module on `copy_published(...)`."""
+    snapshot staged by hand (tests/published_sample.py). Read it, never write into it: a test or module
+    that changes files works on `copy_published(published_sample, its_own_folder)`."""
     from published_sample import build_published_sample
 
     root = tmp_path_factory.mktemp("published_sample")
@@ -81,14 +81,6 @@ def copy_published(published: Path, target: Path) -> Path:
     """A private copy of the published sample's data folder (copy2 keeps modification times)."""
     shutil.copytree(published, target, copy_function=shutil.copy2, dirs_exist_ok=True)
     return target
-
-
-@pytest.fixture
-def published_copy(published_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the published sample this test may change; the environment points at it."""
-    root = copy_published(published_sample, tmp_path / "data")
-    use_data_dir(monkeypatch, root)
-    return root
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 ingested, plus a second snapshot staged by hand from it, built once (dbt + export).
 
 `tests/conftest.py` builds it once per test session (`published_sample`); tests that only read it
-share it, tests that change it work on a copy (`published_copy`). The second snapshot's changes are
+share it, tests that change it work on a copy (`copy_published`). The second snapshot's changes are
 counted by hand in tests/test_reports.py (NEXT_CHANGES): positions picked in ministries, where
 Tables 7/15 give level 2 line = PM/PS, level 3 support = PM/OS and level 4 = CA.
 """
