@@ -1,5 +1,5 @@
-# Two commands for a new user: `make run` and `make test`. Both create the virtual
-# environment on first use (pinned by requirements.lock) and reuse it afterwards.
+# Two commands for a new user: `make run` and `make test` (`make test-all` adds the slow tests).
+# Both create the virtual environment on first use (pinned by requirements.lock) and reuse it afterwards.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SNAPSHOT ?=
 
-.PHONY: run test lint docs bench clean install lock
+.PHONY: run test test-all lint docs bench clean install lock
 
 install: $(STAMP)
 
@@ -24,7 +24,13 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/servir-pm run --min-age 0 $(SNAPSHOT)
 
+# `make test`: lint + every test not marked slow (a few minutes). `make test-all`: every test,
+# the slow end-to-end ones too (each builds with dbt, refreshes or renders reports); CI runs this.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

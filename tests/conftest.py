@@ -1,4 +1,5 @@
-"""Helpers to build small snapshots on disk and to ingest them with the accounting checks.
+"""Helpers to build small snapshots on disk and to ingest them with the accounting checks, and the
+session's one published sample (`published_sample`, see tests/published_sample.py).
 
 Every test that ingests goes through `run_ingest` / `run_validate`, which assert the contract's
 promise for each file: rows_read == rows_valid + rows_quarantined, and (for a snapshot) that the
@@ -50,6 +51,36 @@ def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SERVIR_PM_SALT", raising=False)
     monkeypatch.setenv("SERVIR_PM_KEY", TEST_KEY)
     return root
+
+
+def use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+    """Every output of the pipeline under `root`, with the test pseudonym key."""
+    monkeypatch.setenv("SERVIR_PM_DATA", str(root))
+    monkeypatch.setenv("SERVIR_PM_WAREHOUSE", str(root / "warehouse.duckdb"))
+    monkeypatch.setenv("SERVIR_PM_STAGING", str(root / "staging"))
+    monkeypatch.setenv("SERVIR_PM_REPORTS", str(root / "reports"))
+    monkeypatch.delenv("SERVIR_PM_SALT", raising=False)
+    monkeypatch.setenv("SERVIR_PM_KEY", TEST_KEY)
+
+
+@pytest.fixture(scope="session")
+def published_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample generated, ingested and built (dbt + export) ONCE per session, with a second
+    snapshot staged by hand (tests/published_sample.py). Read it, never write into it: a test or module
+    that changes files works on `copy_published(published_sample, its_own_folder)`."""
+    from published_sample import build_published_sample
+
+    root = tmp_path_factory.mktemp("published_sample")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        use_data_dir(monkeypatch, root)
+        build_published_sample()
+    return root
+
+
+def copy_published(published: Path, target: Path) -> Path:
+    """A private copy of the published sample's data folder (copy2 keeps modification times)."""
+    shutil.copytree(published, target, copy_function=shutil.copy2, dirs_exist_ok=True)
+    return target
 
 
 @pytest.fixture

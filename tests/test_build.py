@@ -82,6 +82,9 @@ def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     monkeypatch.setenv("SERVIR_PM_STAGING", str(root / "staging"))
 
 
+pytestmark = pytest.mark.slow  # dbt builds of the hand-made snapshot: `make test-all`
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[build.BuildResult]:
     root = tmp_path_factory.mktemp("data")

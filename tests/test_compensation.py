@@ -65,6 +65,7 @@ def one(con: duckdb.DuckDBPyConnection, query: str) -> dict:
     return rows[0]
 
 
+@pytest.mark.slow
 def test_pay_distribution_cell(warehouse: duckdb.DuckDBPyConnection) -> None:
     # Ministerio A, PS level 2, dl276: pays 4000, 8000, 12000, 16000 (P01-P04).
     row = one(warehouse, "select * from mart_pay_distribution where sector = 'ECONOMIA' and role = 'PS' "
@@ -79,11 +80,13 @@ def test_pay_distribution_cell(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert row["currency"] == "PEN" and row["price_year"] == 2016
 
 
+@pytest.mark.slow
 def test_vacant_and_missing_pay_are_not_people(warehouse: duckdb.DuckDBPyConnection) -> None:
     # 19 positions; P10 has no pay and P11 is vacant -> 17 people with pay.
     assert one(warehouse, "select sum(people) as n from mart_pay_distribution")["n"] == 17
 
 
+@pytest.mark.slow
 def test_pay_gaps(warehouse: duckdb.DuckDBPyConnection) -> None:
     gaps = frame(warehouse, "select * from mart_pay_gaps where pay_category = 'PS' "
                             "and organizational_level = 2")
@@ -97,6 +100,7 @@ def test_pay_gaps(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert by["labor_regime", "dl728"]["gap_pen"] == pytest.approx(2000)
 
 
+@pytest.mark.slow
 def test_internal_consistency(warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = by_key(warehouse, "mart_pay_internal_consistency", "entity_id")
     # MINA PS-2: 16000 / 4000 = 4 > 2 -> outlier; CV = sqrt(20e6) / 10000 = 0.447.
@@ -106,6 +110,7 @@ def test_internal_consistency(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert rows["GRC"]["is_outlier"] is False
 
 
+@pytest.mark.slow
 def test_gender_gap(warehouse: duckdb.DuckDBPyConnection) -> None:
     row = one(warehouse, "select * from mart_pay_gender_gap")
     # Women 4000, 6000, 8000 (median 6000); men 7000, 12000, 16000 (median 12000) -> 1 - 0.5 = 0.5.
@@ -116,6 +121,7 @@ def test_gender_gap(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert row["women_coverage"] == pytest.approx(1.0)
 
 
+@pytest.mark.slow
 def test_benchmarks(warehouse: duckdb.DuckDBPyConnection) -> None:
     counts = by_key(warehouse, "mart_pay_benchmarks", "check_id")
     # 2016 snapshot: the pre-2014 Minister cap does not apply.
@@ -131,6 +137,7 @@ def test_benchmarks(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert not {"occupant_key", "occupant_name", "occupant_id"} & set(listed.columns)
 
 
+@pytest.mark.slow
 def test_valuation(warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = by_key(warehouse, "mart_valuation", "position_id")
     # P04: ministry L2 PS, reports to an officer, PIA 500M (R3): illustrative main 252000;
@@ -147,6 +154,7 @@ def test_valuation(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert all(r["is_illustrative"] for r in rows.values())
 
 
+@pytest.mark.slow
 def test_transition_cost(warehouse: duckdb.DuckDBPyConnection) -> None:
     row = one(warehouse, "select * from mart_transition_cost where labor_regime = 'dl276' "
                          "and government_level = 'all'")
@@ -161,6 +169,7 @@ def test_transition_cost(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert row["new_annual_cost_alternative"] == pytest.approx(85000 * 13.5)
 
 
+@pytest.mark.slow
 def test_bill_2013_reproduction(warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = by_key(warehouse, "mart_bill_2013_reproduction", "check_id")
     assert rows["new_cost_dl276"]["computed_value"] == pytest.approx(5575)  # 4460 x 15/12
@@ -195,6 +204,7 @@ def test_suppress_rejects_unknown_marts_and_missing_columns() -> None:
         disclosure.suppress(pl.DataFrame({"people": [1]}), "mart_pay_distribution")
 
 
+@pytest.mark.slow
 def test_every_rule_fits_its_built_mart(warehouse: duckdb.DuckDBPyConnection) -> None:
     # Every mart this (partial) build makes has a reviewed rule; test_build's full export would
     # raise for any mart without one.

@@ -1,8 +1,9 @@
 """Disclosure control of the published exports: every count has a rule, and no blanked cell comes
 back by subtraction.
 
-The module builds the embedded sample's first snapshot once (full scale, about 40 s: the scale at
-which the issue found the recoveries) and exports it.
+The module reads the session's published sample (tests/conftest.py `published_sample`: the embedded
+sample's first snapshot at full scale, the scale at which the issue found the recoveries, built and
+exported once for every end-to-end test).
 Each attack below is written here, from what the marts mean, not read from
 seeds/publication/suppression_margins.csv: differencing a published margin against its published
 parts. Every attack is first run on primary-only output (the margins seed switched off), where it
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import use_data_dir
 
 from pipelines import paths
 from pipelines.build import export
@@ -25,26 +27,16 @@ from pipelines.disclosure import column_review as publication_review
 from pipelines.disclosure import complementary
 from pipelines.disclosure import suppress as disclosure
 from pipelines.errors import BuildError
-from pipelines.sample import generate_sample
 
 A = "2016-05-31"
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from pipelines.build.warehouse import build
-    from pipelines.ingest.snapshot import ingest_snapshot
-
-    root = tmp_path_factory.mktemp("disclosure") / "data"
+def exported(published_sample: Path) -> Iterator[Path]:
+    """The session's published sample (tests/conftest.py), read only."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setenv("SERVIR_PM_DATA", str(root))
-        monkeypatch.setenv("SERVIR_PM_SALT", "test-salt")
-        for var in ("SERVIR_PM_WAREHOUSE", "SERVIR_PM_STAGING"):
-            monkeypatch.delenv(var, raising=False)
-        generate_sample(root / "raw" / A, snapshot_date=A)
-        ingest_snapshot(root / "raw" / A)
-        build()
-        yield root
+        use_data_dir(monkeypatch, published_sample)
+        yield published_sample
 
 
 def _published(root: Path, snapshot: str) -> dict[str, pl.DataFrame]:

@@ -144,6 +144,7 @@ def classified(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, d
         yield {"entities": {r["entity_id"]: r for r in rows}, "review": {r["entity_id"]: r for r in review}}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_real_name_is_classified_as_the_law_says(classified: dict, case: tuple) -> None:
     eid, name, _branch, given_level, _parent, expected_class, expected_level, review, why = case
@@ -157,6 +158,7 @@ def test_real_name_is_classified_as_the_law_says(classified: dict, case: tuple) 
     assert row["entity_name_key"] == name_key(name)
 
 
+@pytest.mark.slow
 def test_review_mart_shows_what_hangs_on_the_decision(classified: dict) -> None:
     navy = classified["review"]["P27"]
     assert navy["suggestion"] is None and navy["why"] == "classification_missing"

@@ -67,6 +67,9 @@ POSITIONS_B = [
 ]
 
 
+pytestmark = pytest.mark.slow  # a dbt build of the hand-made snapshots: `make test-all`
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("history")

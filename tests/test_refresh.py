@@ -24,6 +24,9 @@ A, B = "2016-05-31", "2016-11-30"
 CLI = str(Path(sys.executable).with_name("servir-pm"))
 
 
+pytestmark = pytest.mark.slow  # a published refresh per module, several rebuilds: `make test-all`
+
+
 def _env(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SERVIR_PM_")}
     env.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_REPORTS": str(root / "reports"),

@@ -1,8 +1,8 @@
 """Reports: every notebook executes on the sample in both languages, pages open offline with their
 plotly charts, headline figures match the marts, and each language shows only its own text.
 
-One module-scoped build of the embedded sample in a temporary data folder, then one render per
-language (`pipelines.report.render.render`), so the whole module runs in about a minute. The build also
+A copy of the session's published sample (tests/conftest.py `published_sample`, built once for every
+end-to-end test), then one render per language (`pipelines.report.render.render`). The build also
 holds a second snapshot, the sample with a few hand-made changes (NEXT_CHANGES), so the page on
 change between snapshots (06) is rendered both as the first snapshot and as a later one.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import copy_published
 from report_text import english_sentences, internal_codes, visible_text
 
 from pipelines import paths
@@ -35,9 +36,12 @@ COMP_MARTS = ("mart_valuation", "mart_pay_quantiles", "mart_pay_gaps", "mart_pay
 MIN_CHARTS = {"00_resumen": 4, "01_puestos_directivos": 6, "02_directivos_y_alta_direccion": 6,
               "03_topes_de_confianza": 3, "04_brechas_remunerativas": 3, "05_conciliacion_y_calidad": 2,
               "06_evolucion": 4}
-# The second snapshot's changes, counted by hand (see _next_snapshot): positions picked in ministries,
+# The second snapshot's changes, counted by hand (see tests/published_sample.py): positions picked in ministries,
 # where Tables 7/15 give level 2 line = PM/PS, level 3 support = PM/OS and level 4 = CA.
 NEXT_CHANGES = {"new": 6, "removed": 7, "reclassified": 5, "replaced": 8, "vacated": 5, "filled": 5}
+
+
+pytestmark = pytest.mark.slow  # renders every report page in both languages: `make test-all`
 
 
 def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
@@ -47,72 +51,12 @@ def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     monkeypatch.setenv("SERVIR_PM_REPORTS", str(root / "reports"))
 
 
-def _next_snapshot() -> None:
-    """Stage NEXT: the sample's snapshot with NEXT_CHANGES made by hand (no second ingestion)."""
-    from staging_io import write_snapshot
-
-    from pipelines.refresh.series import read_series
-
-    staged = paths.staging_dir(SNAPSHOT)
-    entities = pl.read_parquet(staged / "entities.parquet")
-    positions = pl.read_parquet(staged / "positions.parquet")
-    ministries = entities.filter((pl.col("entity_classification") == "ministry")
-                                 & ~pl.col("is_type_b").fill_null(False))["entity_id"]
-    mine = positions.filter(pl.col("entity_id").is_in(ministries)).sort("position_id")
-    occupied = pl.col("occupant_key").is_not_null()
-
-    def cell(level: int, body: str) -> pl.Expr:
-        return (pl.col("organizational_level") == level) & (pl.col("body_type") == body)
-
-    ids = {
-        "copied": mine.filter(cell(2, "line") & occupied)["position_id"].head(6),  # PM/PS: 6 new
-        "removed": mine.filter(cell(4, "line"))["position_id"].head(7),  # CA: 7 removed
-        "reclassified": mine.filter(cell(4, "line"))["position_id"].slice(7, 5),  # CA -> PM/OS
-        "replaced": mine.filter(cell(3, "support") & occupied)["position_id"].head(8),
-        "vacated": mine.filter(cell(3, "support") & occupied)["position_id"].slice(8, 5),
-        "filled": mine.filter(cell(3, "support") & ~occupied)["position_id"].head(5),
-    }
-    assert [len(v) for v in ids.values()] == [6, 7, 5, 8, 5, 5]
-    pid = pl.col("position_id")
-    changed = positions.filter(~pid.is_in(ids["removed"])).with_columns(
-        pl.when(pid.is_in(ids["reclassified"])).then(3).otherwise(pl.col("organizational_level"))
-        .cast(pl.Int32).alias("organizational_level"),
-        pl.when(pid.is_in(ids["reclassified"])).then(pl.lit("support")).otherwise(pl.col("body_type"))
-        .alias("body_type"),
-        pl.when(pid.is_in(ids["replaced"])).then(pl.lit("next-") + pid)
-        .when(pid.is_in(ids["vacated"])).then(None)
-        .when(pid.is_in(ids["filled"])).then(pl.lit("next-") + pid)
-        .otherwise(pl.col("occupant_key")).alias("occupant_key"),
-        pl.when(pid.is_in(ids["vacated"])).then(pl.lit("vacant"))
-        .when(pid.is_in(ids["filled"])).then(pl.lit("merit"))
-        .otherwise(pl.col("appointment_type")).alias("appointment_type"),
-        pl.when(pid.is_in(ids["vacated"])).then(None)
-        .when(pid.is_in(ids["filled"])).then(6000.0)
-        .otherwise(pl.col("monthly_pay")).alias("monthly_pay"),
-    )
-    new = positions.filter(pid.is_in(ids["copied"])).with_columns(
-        (pid + "-next").alias("position_id"), (pl.lit("new-") + pid).alias("occupant_key"))
-    # Same series as the sample it comes from: history compares snapshots of one series only.
-    write_snapshot(NEXT, entities, pl.concat([changed, new]), series=read_series(staged))
-
-
-def _build_sample() -> None:
-    from pipelines.build.warehouse import build
-    from pipelines.ingest.snapshot import ingest_snapshot
-    from pipelines.sample import generate_sample
-
-    generate_sample(paths.raw_dir(SNAPSHOT))
-    ingest_snapshot(paths.raw_dir(SNAPSHOT))
-    _next_snapshot()
-    build()  # one build of both snapshots; exports the marts the notebooks read
-
-
 @pytest.fixture(scope="module")
-def data_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("data")
+def data_root(published_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A copy of the session's published sample (both snapshots built; this module writes reports)."""
+    root = copy_published(published_sample, tmp_path_factory.mktemp("data"))
     with pytest.MonkeyPatch.context() as monkeypatch:
         _use_data_dir(monkeypatch, root)
-        _build_sample()
         yield root
 
 

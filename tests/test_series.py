@@ -27,6 +27,9 @@ SAMPLE = SeriesInfo(series="muestra-sintetica-2016", origin="synthetic")
 REAL = SeriesInfo(series="gobpe-directorio", origin="real", source="gob.pe directory (test)")
 
 
+pytestmark = pytest.mark.slow  # a dbt build and report pages: `make test-all`
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("series")

@@ -57,6 +57,9 @@ def _classified_positions(root: Path) -> pl.DataFrame:
             "from int_positions_classified").arrow())
 
 
+pytestmark = pytest.mark.slow  # dbt builds of the labelled titles: `make test-all`
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     root = tmp_path_factory.mktemp("titles")
