@@ -26,9 +26,13 @@ run: $(STAMP)
 
 # `make test`: lint + every test not marked slow (a few minutes). `make test-all`: every test,
 # the slow end-to-end ones too (each builds with dbt, refreshes or renders reports); CI runs this.
+# `make test`: lint + the fast tests. The slow end-to-end tests (marked `slow`) run with
+# `make test-all`, and under CI (CI=true, set by .ci/run) `make test` runs them too.
+TEST_SELECTION := $(if $(filter true 1,$(CI)),,-m "not slow")
+
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q $(TEST_SELECTION)
 
 test-all: $(STAMP)
 	$(BIN)/ruff check .
