@@ -37,6 +37,7 @@ from pipelines.disclosure.settings import PARAMETERS_PATH, settings
 from pipelines.disclosure.suppress import RULES_PATH, suppress_all
 from pipelines.errors import BuildError
 from pipelines.ingest.csv_safety import neutralize
+from pipelines.swap import swap_in
 
 MART_PREFIX = "mart_"
 EXCEL_MAX_ROWS = 1_048_576  # rows in a worksheet, header included
@@ -165,8 +166,7 @@ def _write_snapshot(snapshot: str, frames: dict[str, pl.DataFrame], con: duckdb.
             frame = pl.read_parquet(staging / f"{mart}.parquet")
             frames[mart], published[mart] = frame, publishable({mart: frame})[mart]
     _write_workbook(staging / "marts.xlsx", frames, published, too_long)
-    shutil.rmtree(final, ignore_errors=True)
-    staging.rename(final)
+    swap_in(staging, final)
     return sorted(final.iterdir())
 
 

@@ -31,6 +31,7 @@ from pipelines.ingest.validate import validate_rows
 from pipelines.privacy.redact import redact_any
 from pipelines.privacy.salt import require_secret_key
 from pipelines.refresh.series import read_series, write_series
+from pipelines.swap import swap_in
 
 # Quarantine files show the row as it came; a cell this long is cut so the file stays usable.
 _QUARANTINE_CELL_CHARS = 1_000
@@ -188,19 +189,6 @@ def _staging_frame(valid: pl.DataFrame, table: str) -> pl.DataFrame:
     return valid.select(pl.col(c).cast(getattr(pl, dtype)) for c, dtype in schema.items())
 
 
-def _swap_in(built: Path, final: Path) -> None:
-    """Replace `final` with `built` with the shortest possible window of absence."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = built.with_name(f"old-{built.name}")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    built.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
                     on_step: StepCallback | None = None) -> SnapshotResult:
     step = on_step or (lambda _msg: None)
@@ -264,8 +252,8 @@ def ingest_snapshot(snapshot_dir: Path, sheet: str | None = None,
     manifest_body = manifest.build_manifest(snapshot, snapshot_dir, [asdict(r) for r in reports], timings, started)
     (staging_tmp / "manifest.json").write_text(json.dumps(manifest_body, indent=2, ensure_ascii=False))
     write_series(staging_tmp, series)  # always written (defaults filled in): dbt reads the series from it
-    _swap_in(staging_tmp, staging_final)
-    _swap_in(quarantine_tmp, quarantine_final)
+    swap_in(staging_tmp, staging_final)
+    swap_in(quarantine_tmp, quarantine_final)
     return SnapshotResult(snapshot, reports, timings, staging_final, quarantine_final,
                           staging_final / "manifest.json", checks)
 

@@ -22,6 +22,7 @@ from pipelines.errors import PipelineError
 from pipelines.report import kernel, labels
 from pipelines.report.index import is_synthetic, title_of, write_index
 from pipelines.report.page import PLOTLY_ENV  # tells the kernel's pages to link PLOTLY_FILE
+from pipelines.swap import copy_in
 
 __all__ = ["RenderedReport", "ReportError", "is_synthetic", "notebook_sources", "render"]
 
@@ -105,9 +106,7 @@ def _publish(staged: Path, target: Path, partial: bool) -> None:
     for kept in KEEP:
         if (target / kept).is_dir():
             shutil.copytree(target / kept, staged / kept)
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(staged, target)
+    copy_in(staged, target)
 
 
 def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
