@@ -88,7 +88,8 @@ body = by("body_type", "government_level").with_columns(pl.col("body_type").fill
 page.show(charts.stacked(
     page, body, category="body_type", stack="government_level", value="positions", title=t("body_type"),
     value_title=t("positions_axis"), horizontal=True,
-    category_labels={b: c("body_type", b) for b in body["body_type"].unique()},
+    category_labels={b: c("body_type", b) if b != "missing" else t("body_type_missing")
+                     for b in body["body_type"].unique()},
     stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
