@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	@# papermill executes notebooks with this venv's kernel, so register it inside the venv.
+	@# The reports execute the notebooks with this venv's kernel, so register it inside the venv.
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (servir-pm)" >/dev/null
 	@touch $(STAMP)
 

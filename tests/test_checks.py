@@ -91,7 +91,8 @@ def test_table_report_on_a_hand_made_positions_table() -> None:
 
 def test_table_report_on_an_empty_table_fails_on_its_row_count_only() -> None:
     frame = pl.DataFrame(schema={"entity_id": pl.Utf8, "entity_name": pl.Utf8, "parent_entity_id": pl.Utf8,
-                                 "total_positions": pl.Int32, "budget_pia": pl.Float64})
+                                 "total_positions": pl.Int32, "budget_pia": pl.Float64,
+                                 "budget_pia_2014": pl.Float64})
     report = table_report(frame, "entities", [])
     failed = [r["expectation"] for r in report["results"] if not r["success"]]
     assert failed == ["expect_table_row_count_to_be_between"]
