@@ -65,7 +65,10 @@ g3_long = g3.unpivot(index="government_level", on=["appointed_positions", "other
 page.show(charts.stacked(
     page, g3_long, category="government_level", stack="kind", value="n", title=t("g3"),
     value_title=t("positions_axis"), category_labels=level_labels,
-    stack_labels={"appointed_positions": t("appointed"), "other": t("not_appointed")},
+    # A registry that says nothing about appointments (headline: no appointment data): its positions
+    # are "sin dato", not "not appointed".
+    stack_labels={"appointed_positions": t("appointed"),
+                  "other": t("not_appointed") if headline["has_appointment_data"] else t("appointment_unknown")},
     colors={"appointed_positions": "#1f4e79", "other": "#a9c4de"}, stack_order=["appointed_positions", "other"],
     category_order=g3.sort("positions", descending=True)["government_level"].to_list(), height=380), read=SUM_NOTE)
 
@@ -119,13 +122,17 @@ page.show(fig, read=SUM_NOTE)
 # %%
 share = by("government_level", paired=True).with_columns(
     (pl.col("appointed_positions") / pl.col("positions")).alias("share"))
-page.show(charts.bar(
-    page, [c("government_level", v) for v in share["government_level"]], share["share"].to_list(),
-    title=t("appointed_share_by_level"), value_title=t("share"), percent_of_total=False,
-    colors=[LEVEL_COLORS[v] for v in share["government_level"]], value_format=lambda v: labels.percent(v, 1),
-    axis_format=".0%", hover_extra=[f"<br>{t('appointed_positions')}: {labels.number(a)} / {labels.number(p)}"
-                 for a, p in zip(share["appointed_positions"], share["positions"], strict=True)], height=260),
-    read=SUM_NOTE)
+if not headline["has_appointment_data"]:
+    page.section(t("appointed_share_by_level"))
+    page.note(t("appointments_missing_note"))
+else:
+    page.show(charts.bar(
+        page, [c("government_level", v) for v in share["government_level"]], share["share"].to_list(),
+        title=t("appointed_share_by_level"), value_title=t("share"), percent_of_total=False,
+        colors=[LEVEL_COLORS[v] for v in share["government_level"]], value_format=lambda v: labels.percent(v, 1),
+        axis_format=".0%", hover_extra=[f"<br>{t('appointed_positions')}: {labels.number(a)} / {labels.number(p)}"
+                     for a, p in zip(share["appointed_positions"], share["positions"], strict=True)], height=260),
+        read=SUM_NOTE)
 
 # %%
 departments = page.published("positions_by_department", required=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import copy_published
+from conftest import copy_published, use_data_dir
 from report_text import english_sentences, internal_codes, visible_text
 
 from pipelines import paths
@@ -44,19 +44,12 @@ NEXT_CHANGES = {"new": 6, "removed": 7, "reclassified": 5, "replaced": 8, "vacat
 pytestmark = pytest.mark.slow  # renders every report page in both languages: `make test-all`
 
 
-def _use_data_dir(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
-    monkeypatch.setenv("SERVIR_PM_DATA", str(root))
-    monkeypatch.setenv("SERVIR_PM_WAREHOUSE", str(root / "warehouse.duckdb"))
-    monkeypatch.setenv("SERVIR_PM_STAGING", str(root / "staging"))
-    monkeypatch.setenv("SERVIR_PM_REPORTS", str(root / "reports"))
-
-
 @pytest.fixture(scope="module")
 def data_root(published_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A copy of the session's published sample (both snapshots built; this module writes reports)."""
     root = copy_published(published_sample, tmp_path_factory.mktemp("data"))
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _use_data_dir(monkeypatch, root)
+        use_data_dir(monkeypatch, root)
         yield root
 
 
@@ -243,7 +236,7 @@ def test_pay_report_says_so_when_compensation_marts_are_missing(data_root: Path,
     shutil.copytree(data_root / "staging", copy / "staging")
     for name in COMP_MARTS:
         (copy / "marts" / SNAPSHOT / f"{name}.parquet").unlink(missing_ok=True)
-    _use_data_dir(monkeypatch, copy)
+    use_data_dir(monkeypatch, copy)
     out = copy / "reports"
     report.render(SNAPSHOT, "en", out_dir=out, only=["04_brechas_remunerativas", "00_resumen"])
     page = (out / "04_brechas_remunerativas.html").read_text(encoding="utf-8")
@@ -296,7 +289,7 @@ def test_a_planted_small_cell_is_blanked_alike_on_the_page_and_in_the_export(
 
     copy = data_root.parent / "planted"
     shutil.copytree(data_root / "staging", copy / "staging")
-    _use_data_dir(monkeypatch, copy)
+    use_data_dir(monkeypatch, copy)
     frames = {p.stem: pl.read_parquet(p) for p in (data_root / "marts" / SNAPSHOT).glob("mart_*.parquet")}
     planted = ((pl.col("servant_group") == "PM") & (pl.col("pay_category") == "all")
                & (pl.col("government_level") == "regional"))
@@ -355,7 +348,7 @@ def test_pages_show_no_cell_the_export_blanked_nor_its_complement(
 
     copy = data_root.parent / "planted_groups"
     shutil.copytree(data_root / "staging", copy / "staging")
-    _use_data_dir(monkeypatch, copy)
+    use_data_dir(monkeypatch, copy)
     frames = {p.stem: pl.read_parquet(p) for p in (data_root / "marts" / SNAPSHOT).glob("mart_*.parquet")}
     groups = frames["mart_servant_groups"]
     sample = {row["servant_group"]: (row["national"], row["regional"])

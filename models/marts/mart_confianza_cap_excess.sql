@@ -35,7 +35,10 @@ positions as (
         p.entity_id,
         count(*) filter (where p.servant_group = 'PM') as pm_positions,
         count(*) filter (where p.servant_group = 'PM' and p.appointment_type = 'appointed') as appointed_pm,
-        count(*) filter (where p.appointment_type = 'appointed' and g.counts_in_confianza_cap) as appointed_positions
+        count(*) filter (where p.appointment_type = 'appointed' and g.counts_in_confianza_cap) as appointed_positions,
+        -- As in mart_confianza_caps: an entity whose positions say nothing about appointments cannot be
+        -- checked; its appointees are unknown (null), never 0 within the cap.
+        count(*) filter (where {{ appointment_known('p.appointment_type') }}) > 0 as has_appointment_data
     from {{ ref('int_positions_classified') }} as p
     inner join {{ ref('servant_groups') }} as g
         on g.servant_group = p.servant_group
@@ -52,6 +55,7 @@ assigned as (
         coalesce(p.pm_positions, 0) as pm_positions,
         coalesce(p.appointed_pm, 0) as appointed_pm,
         coalesce(p.appointed_positions, 0) as appointed_positions,
+        coalesce(p.has_appointment_data, false) as has_appointment_data,
         e.total_positions
     from readings as r
     cross join entities as e
@@ -68,6 +72,7 @@ capped as (
         sum(a.pm_positions) as pm_positions,
         sum(a.appointed_pm) as appointed_pm,
         sum(a.appointed_positions) as appointed_positions,
+        bool_or(a.has_appointment_data) as has_appointment_data,
         -- Pooled: the cap base is the sum of the known totals; unknown if none is known.
         sum(a.total_positions) as total_positions
     from assigned as a
@@ -104,15 +109,24 @@ select
     sector,
     count(*) as entities,
     cast(sum(pm_positions) as bigint) as pm_positions,
-    cast(sum(appointed_pm) as bigint) as appointed_pm,
-    count(*) filter (where appointed_pm > pm_cap_max_appointed) as pm_cap_breaches,
+    -- Appointee counts, breaches and excess cover the entities with appointment data; a group with
+    -- none has them null ("sin dato"), never 0.
+    cast(sum(appointed_pm) filter (where has_appointment_data) as bigint) as appointed_pm,
+    case when bool_or(has_appointment_data) then
+        count(*) filter (where has_appointment_data and appointed_pm > pm_cap_max_appointed)
+    end as pm_cap_breaches,
     -- Appointed PM above the 20% cap: merit competitions needed to comply.
-    cast(sum(greatest(appointed_pm - pm_cap_max_appointed, 0)) as bigint) as appointed_pm_above_cap,
+    cast(sum(greatest(appointed_pm - pm_cap_max_appointed, 0)) filter (where has_appointment_data) as bigint)
+        as appointed_pm_above_cap,
     count(*) filter (where entity_cap_max_appointed is not null) as entities_with_total_positions,
-    cast(sum(appointed_positions) filter (where entity_cap_max_appointed is not null) as bigint)
-        as appointed_positions,
-    count(*) filter (where appointed_positions > entity_cap_max_appointed) as entity_cap_breaches,
-    cast(coalesce(sum(greatest(appointed_positions - entity_cap_max_appointed, 0))
-        filter (where entity_cap_max_appointed is not null), 0) as bigint) as appointed_above_entity_cap
+    cast(sum(appointed_positions) filter (where entity_cap_max_appointed is not null and has_appointment_data)
+        as bigint) as appointed_positions,
+    case when bool_or(has_appointment_data) then
+        count(*) filter (where has_appointment_data and appointed_positions > entity_cap_max_appointed)
+    end as entity_cap_breaches,
+    case when bool_or(has_appointment_data) then
+        cast(coalesce(sum(greatest(appointed_positions - entity_cap_max_appointed, 0))
+            filter (where entity_cap_max_appointed is not null and has_appointment_data), 0) as bigint)
+    end as appointed_above_entity_cap
 from checked
 group by all
