@@ -112,16 +112,21 @@ managements = page.published("tpm_regional_managements", required=False)
 recon = page.published("reconciliation", required=False)
 if managements is not None and managements.height:
     page.section(t("tpm3_title"))
-    STATUSES = ["present", "duplicated", "missing"]
+    # A status is blanked with its count of 1-4 matching positions (seeds/publication): such a
+    # government counts in its own column, and a status column the export never published (present,
+    # one position, under the usual threshold) is left out rather than shown as 0.
+    STATUSES = [s for s in ["present", "duplicated", "missing"] if (managements["status"] == s).any()]
     # TPM per management: a sum only when every government's cell is published ("—" otherwise: a sum
     # of the published cells alone would read as the management's count).
     per_management = managements.group_by("management").agg(
         *[(pl.col("status") == s).sum().alias(s) for s in STATUSES],
+        pl.col("status").is_null().sum().alias("status_blanked"),
         pl.when(pl.col("tpm_positions").null_count() == 0).then(pl.col("tpm_positions").sum())).sort("management")
-    per_management = per_management.with_columns(pl.col("management").map_elements(
-        lambda m: c("tpm_management", m), return_dtype=pl.String).alias("label"))
+    per_management = per_management.with_columns(page.labelled("tpm_management", "management").alias("label"))
+    blanked = ["status_blanked"] if per_management["status_blanked"].sum() else []
     page.table(per_management, {"label": t("management"), **{s: t(f"status_{s}") for s in STATUSES},
-                                "tpm_positions": t("tpm")}, numeric=[*STATUSES, "tpm_positions"])
+                                **{b: t(b) for b in blanked}, "tpm_positions": t("tpm")},
+               numeric=[*STATUSES, *blanked, "tpm_positions"])
     if per_management["tpm_positions"].null_count():
         page.note(t("total_not_published"))
     missing = managements.filter(pl.col("status") == "missing")
