@@ -110,3 +110,34 @@ def test_internal_codes_are_found(text: str, codes: list[str]) -> None:
 ])
 def test_english_sentences_are_found(text: str, found: bool) -> None:
     assert bool(english_sentences([text])) is found
+
+
+def test_a_null_or_unclassified_code_has_a_label_from_the_seeds() -> None:
+    """Page 01 on the real snapshot showed the raw code 'unknown' (entities nothing classified) and
+    filled nulls with a 'missing' sentinel labelled in page text. The labels now come from seed rows:
+    entity_classifications.csv's 'unknown' row, a kind's 'none' row, or the null_label row of a kind
+    a seed defines (the seed lists real codes only)."""
+    assert labels.category("entity_classification", "unknown", "es") == "Sin clasificar"
+    assert labels.category("entity_classification", "unknown", "en") == "Unclassified"
+    assert labels.ENTITY_GROUP["unknown"] == "other"
+    assert labels.category("body_type", None, "es") == labels.category("body_type", labels.MISSING, "es") \
+        == "Sin tipo de órgano"
+    assert labels.category("graph5_category", labels.MISSING, "en") == "No body type"
+    assert labels.category("organizational_level", None, "es") == "Sin nivel"
+    assert labels.category("labor_regime", None, "es") == "Sin dato"  # no row of its own: the generic one
+    assert labels.category("sector", None, "es") == "Sin sector"  # graph 7's positions without a sector
+    assert labels.category("sector", "SALUD", "es") == "Salud"  # registry names: sentence case
+    # A null_label row is for a kind a seed defines; any other kind takes a 'none' row of its own.
+    null_kinds = set(labels.category_labels()[labels.NULL_LABEL])
+    assert null_kinds and null_kinds <= set(labels.CATEGORY_SEEDS), null_kinds
+
+
+def test_the_unclassified_row_classifies_nothing() -> None:
+    """entity_classifications.csv lists 'unknown' only for its labels: no rule, mapping or decision
+    seed names it, so no position or entity can be classified through it."""
+    named = []
+    for seed in sorted(SEEDS.rglob("*.csv")):
+        rows = _rows(seed)
+        if seed.name != "entity_classifications.csv" and rows and "entity_classification" in rows[0]:
+            named += [seed.name for row in rows if row["entity_classification"] == "unknown"]
+    assert named == []
