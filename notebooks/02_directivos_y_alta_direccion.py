@@ -39,8 +39,9 @@ roles = page.published("pm_roles").drop_nulls("positions")
 SUM_NOTE = t("published_sum_note")
 page.header("managers_title", "managers_intro")
 ROLES = ["PS", "S", "OS"]
-LEVEL_COLUMNS = {"national": "col_national", "regional": "col_regional", "local": "col_local",
-                 "unknown_level": "col_unknown"}
+# Level columns of the wide marts -> their government_level code (one label, category_labels.csv).
+LEVEL_COLUMNS = {"national": "national", "regional": "regional", "local": "local", "unknown_level": "unknown"}
+level_headers = {col: c("government_level", code) for col, code in LEVEL_COLUMNS.items()}
 levels_present = [col for col in LEVEL_COLUMNS if groups[col].fill_null(1).sum() > 0]
 level_labels = {lv: c("government_level", lv) for lv in ["national", "regional", "local", "unknown", "total"]}
 
@@ -63,7 +64,7 @@ table9 = pl.concat([
                                                               return_dtype=pl.String).alias("label")),
     column_totals.with_columns(pl.lit(t("total")).alias("label"), pl.lit(False).alias("is_suppressed")),
 ], how="diagonal")
-page.table(table9, {"label": t("servant_group"), **{col: t(LEVEL_COLUMNS[col]) for col in levels_present},
+page.table(table9, {"label": t("servant_group"), **{col: level_headers[col] for col in levels_present},
                     "total": t("total")}, numeric=[*levels_present, "total"], total_row=True)
 if column_totals.select(pl.any_horizontal(pl.all().is_null())).item():
     page.note(t("total_not_published"))
@@ -219,7 +220,7 @@ if table5 is not None and table5.height:
     table5 = table5.sort("display_order")
     page.section(table5[f"table_label_{lang}"][0])
     t5_levels = [col for col in LEVEL_COLUMNS if table5[col].fill_null(0).sum() > 0]
-    page.table(table5, {f"label_{lang}": c("servant_group", "PO"), **{col: t(LEVEL_COLUMNS[col]) for col in t5_levels},
+    page.table(table5, {f"label_{lang}": c("servant_group", "PO"), **{col: level_headers[col] for col in t5_levels},
                         "total": t("total")}, numeric=[*t5_levels, "total"])
 
 # %%

@@ -18,6 +18,9 @@ from pipelines.report import labels
 SEEDS = PROJECT_ROOT / "seeds"
 # Seeds whose label column is not a report label: the 2013 bill's row names, quoted as printed.
 NOT_REPORT_LABELS = {"seeds/compensation/bill_2013_cost_inputs.csv"}
+# Page text whose key ends in a category code and whose words are that code's label, with another
+# meaning: "Entidades" heads a count of entities checked, not the input table ('table' kind) of that name.
+SAME_WORDS_OTHER_MEANING = {"cap_entities"}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -46,8 +49,20 @@ def test_report_labels_are_the_seed_labels() -> None:
 
 
 def test_no_label_is_written_in_two_places() -> None:
-    """category_labels.csv defines no kind a seed already labels, and no seed's label column (keyed by
-    a column named like a category kind) gives another label for a code category_labels.csv has."""
+    """category_labels.csv defines no kind a seed already labels, no seed's label column (keyed by
+    a column named like a category kind) gives another label for a code category_labels.csv has, and
+    no page text repeats a category label: a key ending in a category code (`col_unknown`: code
+    `unknown`) whose Spanish or English words are that code's label is the label written a second time
+    (the table columns col_national ... col_unknown were government_level's, the English already
+    differing: "Unknown level" vs "Unknown")."""
+    categories = labels.category_labels()
+    repeated = []
+    for key, texts in labels.page_text().items():
+        parts = key.split("_")
+        for code in ("_".join(parts[i:]) for i in range(1, len(parts))):
+            repeated += [(key, kind) for kind, codes in categories.items()
+                         if code in codes and any(a == b for a, b in zip(texts, codes[code], strict=True))]
+    assert [r for r in repeated if r[0] not in SAME_WORDS_OTHER_MEANING] == []
     catalogue: dict[str, dict[str, tuple[str, str]]] = {}
     for row in _rows(labels.CATEGORY_LABELS):
         assert (row["code"] not in catalogue.get(row["kind"], {})), ("twice", row["kind"], row["code"])
