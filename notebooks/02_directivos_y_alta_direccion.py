@@ -167,13 +167,23 @@ if by_item is not None and by_item.height:
 coverage = page.published("pm_coverage", required=False)
 if coverage is not None and coverage.height:
     page.section(t("pm_coverage_title"))
-    cov = coverage.with_columns(page.labelled("government_level", "government_level").alias("level_label"))
+    # The scope codes PM / TPM are the page text keys pm / tpm (DP / ADP). A share the registry cannot
+    # give is "sin dato", not 0% nor "<5": appointments when the headline says the registry has none,
+    # women where no position has its holder's sex (a published 0).
+    cov = coverage.with_columns(
+        page.labelled("government_level", "government_level").alias("level_label"),
+        pl.col("scope").replace_strict({s: t(s.lower()) for s in coverage["scope"].unique()}).alias("scope_label"),
+        pl.when(pl.col("positions_with_sex") == 0).then(pl.lit(t("no_data"))).otherwise(
+            pl.col("women_share").map_elements(share_or_suppressed, return_dtype=pl.String, skip_nulls=False)
+        ).alias("women_shown"))
     cov = cov.sort("scope", "government_level")
-    share = {col: share_or_suppressed for col in ("pmc_share", "appointed_share", "women_share")}
-    page.table(cov, {"scope": t("scope"), "level_label": t("government_level"), "positions": t("positions"),
+    share = {"pmc_share": share_or_suppressed, "appointed_share": share_or_suppressed, "women_shown": str}
+    if not headline["has_appointment_data"]:
+        share["appointed_share"] = lambda _: t("no_data")
+    page.table(cov, {"scope_label": t("scope"), "level_label": t("government_level"), "positions": t("positions"),
                      "occupied_positions": t("occupied"), "pmc_share": t("pmc_share"),
-                     "appointed_share": t("appointed_share"), "women_share": t("women_share")},
-               numeric=["positions", "occupied_positions", "pmc_share", "appointed_share", "women_share"],
+                     "appointed_share": t("appointed_share"), "women_shown": t("women_share")},
+               numeric=["positions", "occupied_positions", "pmc_share", "appointed_share", "women_shown"],
                formats=share)
 
 unit_types = page.published("pm_by_unit_type", required=False)
