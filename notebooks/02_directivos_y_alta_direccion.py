@@ -158,18 +158,21 @@ if by_item is not None and by_item.height:
         page.labelled("government_level", "government_level").alias("level_label"),
         page.labelled("entity_classification", "entity_classification").alias("class_label"),
     ).sort("government_level", "tpm_rule", pl.col("tpm_positions"), descending=[False, False, True])
+    # A registry without appointment data (headline) has no appointees to count: "sin dato", not 0.
+    appointed = {"appointed_share": share_or_suppressed} if headline["has_appointment_data"] else \
+        {"appointed_tpm": lambda _: t("no_data"), "appointed_share": lambda _: t("no_data")}
     page.table(items, {"level_label": t("government_level"), "tpm_rule": t("tpm_item"),
                        "class_label": t("entity_classification"), "tpm_positions": t("tpm"),
                        "appointed_tpm": t("appointed"), "appointed_share": t("appointed_share")},
-               numeric=["tpm_positions", "appointed_tpm", "appointed_share"],
-               formats={"appointed_share": share_or_suppressed})
+               numeric=["tpm_positions", "appointed_tpm", "appointed_share"], formats=appointed)
 
 coverage = page.published("pm_coverage", required=False)
 if coverage is not None and coverage.height:
     page.section(t("pm_coverage_title"))
     # The scope codes PM / TPM are the page text keys pm / tpm (DP / ADP). A share the registry cannot
-    # give is "sin dato", not 0% nor "<5": appointments when the headline says the registry has none,
-    # women where no position has its holder's sex (a published 0).
+    # give is "sin dato", not 0% nor "<5": appointments or the Public Managers Corps when the headline
+    # says the registry has no appointment or labor-regime data, women where no position has its
+    # holder's sex (a published 0).
     cov = coverage.with_columns(
         page.labelled("government_level", "government_level").alias("level_label"),
         pl.col("scope").replace_strict({s: t(s.lower()) for s in coverage["scope"].unique()}).alias("scope_label"),
@@ -180,6 +183,8 @@ if coverage is not None and coverage.height:
     share = {"pmc_share": share_or_suppressed, "appointed_share": share_or_suppressed, "women_shown": str}
     if not headline["has_appointment_data"]:
         share["appointed_share"] = lambda _: t("no_data")
+    if not headline["has_labor_regime_data"]:
+        share["pmc_share"] = lambda _: t("no_data")
     page.table(cov, {"scope_label": t("scope"), "level_label": t("government_level"), "positions": t("positions"),
                      "occupied_positions": t("occupied"), "pmc_share": t("pmc_share"),
                      "appointed_share": t("appointed_share"), "women_shown": t("women_share")},
