@@ -31,9 +31,12 @@ page = charts.Page(snapshot, lang, data_dir, marts=["headline_figures", "managem
 t, c = page.t, page.c
 # As the export published it: blanked cells (small, or revealing one by subtraction) are null and
 # every sum below adds published values only (seeds/publication/suppression_margins.csv).
+# Every code has a row in its seed (staging checks body types against body_type_groups; an entity
+# nothing classified is 'unknown', a row of entity_classifications), so a mapping without a default
+# fails on a code no seed defines instead of hiding it; a null body type is a category of its own.
 positions = page.published("management_positions").with_columns(
-    pl.col("body_type").replace_strict(labels.GRAPH5_CATEGORY, default="other").alias("graph5"),
-    pl.col("entity_classification").replace_strict(labels.ENTITY_GROUP, default="other").alias("entity_group"),
+    pl.col("body_type").replace_strict(labels.GRAPH5_CATEGORY).fill_null(labels.MISSING).alias("graph5"),
+    pl.col("entity_classification").replace_strict(labels.ENTITY_GROUP).alias("entity_group"),
 )
 page.header("positions_title", "positions_intro")
 LEVELS = [lv for lv in ["national", "regional", "local", "unknown"] if lv in positions["government_level"]]
@@ -74,12 +77,13 @@ page.show(charts.stacked(
 
 # %%
 g4 = by("organizational_level", "government_level").with_columns(
-    pl.col("organizational_level").cast(pl.String).fill_null("missing").alias("org"))
-org_codes = sorted(g4["org"].unique().to_list(), key=lambda v: (v == "missing", v))
+    pl.col("organizational_level").cast(pl.String).fill_null(labels.MISSING).alias("org"))
+org_codes = sorted(g4["org"].unique().to_list(), key=lambda v: (v == labels.MISSING, v))
 page.show(charts.stacked(
     page, g4, category="org", stack="government_level", value="positions", title=t("g4"),
     value_title=t("positions_axis"), category_order=org_codes,
-    category_labels={o: t("org_level_n", n=o) if o != "missing" else t("org_level_missing") for o in org_codes},
+    category_labels={o: c("organizational_level", o) if o == labels.MISSING else t("org_level_n", n=o)
+                     for o in org_codes},
     stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
@@ -87,12 +91,11 @@ g5 = by("graph5").sort("positions", descending=True)
 page.show(charts.donut(
     page, [c("graph5_category", v) for v in g5["graph5"]], g5["positions"].to_list(),
     ["#1f4e79", "#2a9d8f", "#e9c46a", "#d1495b", "#9e9e9e"][: g5.height], title=t("g5")), read=SUM_NOTE)
-body = by("body_type", "government_level").with_columns(pl.col("body_type").fill_null("missing"))
+body = by("body_type", "government_level").with_columns(pl.col("body_type").fill_null(labels.MISSING))
 page.show(charts.stacked(
     page, body, category="body_type", stack="government_level", value="positions", title=t("body_type"),
     value_title=t("positions_axis"), horizontal=True,
-    category_labels={b: c("body_type", b) if b != "missing" else t("body_type_missing")
-                     for b in body["body_type"].unique()},
+    category_labels={b: c("body_type", b) for b in body["body_type"].unique()},
     stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
@@ -113,7 +116,7 @@ TOP = 15
 sectors = by("sector").sort("positions", descending=True)
 top = sectors.head(TOP)
 rest = sectors.slice(TOP)["positions"].sum()
-names = [labels.sector(s) for s in top["sector"]] + ([t("other")] if rest else [])
+names = [c("sector", s) for s in top["sector"]] + ([t("other")] if rest else [])  # null: 'Sin sector'
 values = top["positions"].to_list() + ([rest] if rest else [])
 fig = charts.bar(page, names, values, title=t("g7"), value_title=t("positions_axis"), sort=False,
                  colors=["#1f4e79"] * top.height + (["#9e9e9e"] if rest else []))

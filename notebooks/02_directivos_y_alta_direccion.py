@@ -39,8 +39,9 @@ roles = page.published("pm_roles").drop_nulls("positions")
 SUM_NOTE = t("published_sum_note")
 page.header("managers_title", "managers_intro")
 ROLES = ["PS", "S", "OS"]
-LEVEL_COLUMNS = {"national": "col_national", "regional": "col_regional", "local": "col_local",
-                 "unknown_level": "col_unknown"}
+# Level columns of the wide marts -> their government_level code (one label, category_labels.csv).
+LEVEL_COLUMNS = {"national": "national", "regional": "regional", "local": "local", "unknown_level": "unknown"}
+level_headers = {col: c("government_level", code) for col, code in LEVEL_COLUMNS.items()}
 levels_present = [col for col in LEVEL_COLUMNS if groups[col].fill_null(1).sum() > 0]
 level_labels = {lv: c("government_level", lv) for lv in ["national", "regional", "local", "unknown", "total"]}
 
@@ -63,7 +64,7 @@ table9 = pl.concat([
                                                               return_dtype=pl.String).alias("label")),
     column_totals.with_columns(pl.lit(t("total")).alias("label"), pl.lit(False).alias("is_suppressed")),
 ], how="diagonal")
-page.table(table9, {"label": t("servant_group"), **{col: t(LEVEL_COLUMNS[col]) for col in levels_present},
+page.table(table9, {"label": t("servant_group"), **{col: level_headers[col] for col in levels_present},
                     "total": t("total")}, numeric=[*levels_present, "total"], total_row=True)
 if column_totals.select(pl.any_horizontal(pl.all().is_null())).item():
     page.note(t("total_not_published"))
@@ -112,16 +113,21 @@ managements = page.published("tpm_regional_managements", required=False)
 recon = page.published("reconciliation", required=False)
 if managements is not None and managements.height:
     page.section(t("tpm3_title"))
-    STATUSES = ["present", "duplicated", "missing"]
+    # A status is blanked with its count of 1-4 matching positions (seeds/publication): such a
+    # government counts in its own column, and a status column the export never published (present,
+    # one position, under the usual threshold) is left out rather than shown as 0.
+    STATUSES = [s for s in ["present", "duplicated", "missing"] if (managements["status"] == s).any()]
     # TPM per management: a sum only when every government's cell is published ("—" otherwise: a sum
     # of the published cells alone would read as the management's count).
     per_management = managements.group_by("management").agg(
         *[(pl.col("status") == s).sum().alias(s) for s in STATUSES],
+        pl.col("status").is_null().sum().alias("status_blanked"),
         pl.when(pl.col("tpm_positions").null_count() == 0).then(pl.col("tpm_positions").sum())).sort("management")
-    per_management = per_management.with_columns(pl.col("management").map_elements(
-        lambda m: c("tpm_management", m), return_dtype=pl.String).alias("label"))
+    per_management = per_management.with_columns(page.labelled("tpm_management", "management").alias("label"))
+    blanked = ["status_blanked"] if per_management["status_blanked"].sum() else []
     page.table(per_management, {"label": t("management"), **{s: t(f"status_{s}") for s in STATUSES},
-                                "tpm_positions": t("tpm")}, numeric=[*STATUSES, "tpm_positions"])
+                                **{b: t(b) for b in blanked}, "tpm_positions": t("tpm")},
+               numeric=[*STATUSES, *blanked, "tpm_positions"])
     if per_management["tpm_positions"].null_count():
         page.note(t("total_not_published"))
     missing = managements.filter(pl.col("status") == "missing")
@@ -152,22 +158,37 @@ if by_item is not None and by_item.height:
         page.labelled("government_level", "government_level").alias("level_label"),
         page.labelled("entity_classification", "entity_classification").alias("class_label"),
     ).sort("government_level", "tpm_rule", pl.col("tpm_positions"), descending=[False, False, True])
+    # A registry without appointment data (headline) has no appointees to count: "sin dato", not 0.
+    appointed = {"appointed_share": share_or_suppressed} if headline["has_appointment_data"] else \
+        {"appointed_tpm": lambda _: t("no_data"), "appointed_share": lambda _: t("no_data")}
     page.table(items, {"level_label": t("government_level"), "tpm_rule": t("tpm_item"),
                        "class_label": t("entity_classification"), "tpm_positions": t("tpm"),
                        "appointed_tpm": t("appointed"), "appointed_share": t("appointed_share")},
-               numeric=["tpm_positions", "appointed_tpm", "appointed_share"],
-               formats={"appointed_share": share_or_suppressed})
+               numeric=["tpm_positions", "appointed_tpm", "appointed_share"], formats=appointed)
 
 coverage = page.published("pm_coverage", required=False)
 if coverage is not None and coverage.height:
     page.section(t("pm_coverage_title"))
-    cov = coverage.with_columns(page.labelled("government_level", "government_level").alias("level_label"))
+    # The scope codes PM / TPM are the page text keys pm / tpm (DP / ADP). A share the registry cannot
+    # give is "sin dato", not 0% nor "<5": appointments or the Public Managers Corps when the headline
+    # says the registry has no appointment or labor-regime data, women where no position has its
+    # holder's sex (a published 0).
+    cov = coverage.with_columns(
+        page.labelled("government_level", "government_level").alias("level_label"),
+        pl.col("scope").replace_strict({s: t(s.lower()) for s in coverage["scope"].unique()}).alias("scope_label"),
+        pl.when(pl.col("positions_with_sex") == 0).then(pl.lit(t("no_data"))).otherwise(
+            pl.col("women_share").map_elements(share_or_suppressed, return_dtype=pl.String, skip_nulls=False)
+        ).alias("women_shown"))
     cov = cov.sort("scope", "government_level")
-    share = {col: share_or_suppressed for col in ("pmc_share", "appointed_share", "women_share")}
-    page.table(cov, {"scope": t("scope"), "level_label": t("government_level"), "positions": t("positions"),
+    share = {"pmc_share": share_or_suppressed, "appointed_share": share_or_suppressed, "women_shown": str}
+    if not headline["has_appointment_data"]:
+        share["appointed_share"] = lambda _: t("no_data")
+    if not headline["has_labor_regime_data"]:
+        share["pmc_share"] = lambda _: t("no_data")
+    page.table(cov, {"scope_label": t("scope"), "level_label": t("government_level"), "positions": t("positions"),
                      "occupied_positions": t("occupied"), "pmc_share": t("pmc_share"),
-                     "appointed_share": t("appointed_share"), "women_share": t("women_share")},
-               numeric=["positions", "occupied_positions", "pmc_share", "appointed_share", "women_share"],
+                     "appointed_share": t("appointed_share"), "women_shown": t("women_share")},
+               numeric=["positions", "occupied_positions", "pmc_share", "appointed_share", "women_shown"],
                formats=share)
 
 unit_types = page.published("pm_by_unit_type", required=False)
@@ -214,7 +235,7 @@ if table5 is not None and table5.height:
     table5 = table5.sort("display_order")
     page.section(table5[f"table_label_{lang}"][0])
     t5_levels = [col for col in LEVEL_COLUMNS if table5[col].fill_null(0).sum() > 0]
-    page.table(table5, {f"label_{lang}": c("servant_group", "PO"), **{col: t(LEVEL_COLUMNS[col]) for col in t5_levels},
+    page.table(table5, {f"label_{lang}": c("servant_group", "PO"), **{col: level_headers[col] for col in t5_levels},
                         "total": t("total")}, numeric=[*t5_levels, "total"])
 
 # %%

@@ -309,3 +309,29 @@ def test_a_cell_blanked_through_a_chain_of_rules_still_gets_its_complement() -> 
     cells = complementary.complete({"m": frame}, primary, blanks, entries)
     assert sorted(cells.filter(pl.col("column") == "c")["row"].to_list()) == [0, 1]
     assert sorted(cells.filter(pl.col("row") == 0)["column"].to_list()) == ["a", "b", "c"]
+
+
+def test_a_regional_management_status_never_gives_a_blanked_count_back() -> None:
+    """Hand-derived from Table 11 item 3's statuses (present = 1 matching position, duplicated = 2 or
+    more, missing = 0; one of them is TPM when any match). Government G: economic development 1
+    (present), infrastructure 3 (duplicated), social development 0 (missing); government H:
+    economic development 6 (duplicated). The 1 and the 3 are small cells: their status would tell
+    1 from 2-4, and each TPM count of 1 is small, so the TPM position's id and unit would show it.
+    Published: G's two statuses and counts blank, H's 6 and 'duplicated' stay, no TPM position
+    named, the 0s and 'missing' stay."""
+    frame = pl.DataFrame({
+        "snapshot": ["s"] * 4, "entity_id": ["G", "G", "G", "H"], "entity_name": ["GR G", "GR G", "GR G", "GR H"],
+        "management": ["economic_development", "infrastructure", "social_development", "economic_development"],
+        "matching_positions": [1, 3, 0, 6], "tpm_positions": [1, 1, 0, 1],
+        "tpm_position_id": ["g1", "g2", None, "h1"],
+        "tpm_unit_name": ["Gerencia de Desarrollo Económico", "Gerencia de Infraestructura", None,
+                          "Gerencia Regional de Desarrollo Económico"],
+        "status": ["present", "duplicated", "missing", "duplicated"],
+    })
+    out = disclosure.suppress(frame, "mart_tpm_regional_managements")
+    assert out["matching_positions"].to_list() == [None, None, 0, 6]
+    assert out["status"].to_list() == [None, None, "missing", "duplicated"]
+    assert out["tpm_positions"].to_list() == [None, None, 0, None]
+    assert out["tpm_position_id"].to_list() == [None] * 4
+    assert out["tpm_unit_name"].to_list() == [None] * 4
+    assert out["is_suppressed"].to_list() == [True, True, False, True]

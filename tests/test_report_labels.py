@@ -18,6 +18,9 @@ from pipelines.report import labels
 SEEDS = PROJECT_ROOT / "seeds"
 # Seeds whose label column is not a report label: the 2013 bill's row names, quoted as printed.
 NOT_REPORT_LABELS = {"seeds/compensation/bill_2013_cost_inputs.csv"}
+# Page text whose key ends in a category code and whose words are that code's label, with another
+# meaning: "Entidades" heads a count of entities checked, not the input table ('table' kind) of that name.
+SAME_WORDS_OTHER_MEANING = {"cap_entities"}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -46,8 +49,20 @@ def test_report_labels_are_the_seed_labels() -> None:
 
 
 def test_no_label_is_written_in_two_places() -> None:
-    """category_labels.csv defines no kind a seed already labels, and no seed's label column (keyed by
-    a column named like a category kind) gives another label for a code category_labels.csv has."""
+    """category_labels.csv defines no kind a seed already labels, no seed's label column (keyed by
+    a column named like a category kind) gives another label for a code category_labels.csv has, and
+    no page text repeats a category label: a key ending in a category code (`col_unknown`: code
+    `unknown`) whose Spanish or English words are that code's label is the label written a second time
+    (the table columns col_national ... col_unknown were government_level's, the English already
+    differing: "Unknown level" vs "Unknown")."""
+    categories = labels.category_labels()
+    repeated = []
+    for key, texts in labels.page_text().items():
+        parts = key.split("_")
+        for code in ("_".join(parts[i:]) for i in range(1, len(parts))):
+            repeated += [(key, kind) for kind, codes in categories.items()
+                         if code in codes and any(a == b for a, b in zip(texts, codes[code], strict=True))]
+    assert [r for r in repeated if r[0] not in SAME_WORDS_OTHER_MEANING] == []
     catalogue: dict[str, dict[str, tuple[str, str]]] = {}
     for row in _rows(labels.CATEGORY_LABELS):
         assert (row["code"] not in catalogue.get(row["kind"], {})), ("twice", row["kind"], row["code"])
@@ -110,3 +125,34 @@ def test_internal_codes_are_found(text: str, codes: list[str]) -> None:
 ])
 def test_english_sentences_are_found(text: str, found: bool) -> None:
     assert bool(english_sentences([text])) is found
+
+
+def test_a_null_or_unclassified_code_has_a_label_from_the_seeds() -> None:
+    """Page 01 on the real snapshot showed the raw code 'unknown' (entities nothing classified) and
+    filled nulls with a 'missing' sentinel labelled in page text. The labels now come from seed rows:
+    entity_classifications.csv's 'unknown' row, a kind's 'none' row, or the null_label row of a kind
+    a seed defines (the seed lists real codes only)."""
+    assert labels.category("entity_classification", "unknown", "es") == "Sin clasificar"
+    assert labels.category("entity_classification", "unknown", "en") == "Unclassified"
+    assert labels.ENTITY_GROUP["unknown"] == "other"
+    assert labels.category("body_type", None, "es") == labels.category("body_type", labels.MISSING, "es") \
+        == "Sin tipo de órgano"
+    assert labels.category("graph5_category", labels.MISSING, "en") == "No body type"
+    assert labels.category("organizational_level", None, "es") == "Sin nivel"
+    assert labels.category("labor_regime", None, "es") == "Sin dato"  # no row of its own: the generic one
+    assert labels.category("sector", None, "es") == "Sin sector"  # graph 7's positions without a sector
+    assert labels.category("sector", "SALUD", "es") == "Salud"  # registry names: sentence case
+    # A null_label row is for a kind a seed defines; any other kind takes a 'none' row of its own.
+    null_kinds = set(labels.category_labels()[labels.NULL_LABEL])
+    assert null_kinds and null_kinds <= set(labels.CATEGORY_SEEDS), null_kinds
+
+
+def test_the_unclassified_row_classifies_nothing() -> None:
+    """entity_classifications.csv lists 'unknown' only for its labels: no rule, mapping or decision
+    seed names it, so no position or entity can be classified through it."""
+    named = []
+    for seed in sorted(SEEDS.rglob("*.csv")):
+        rows = _rows(seed)
+        if seed.name != "entity_classifications.csv" and rows and "entity_classification" in rows[0]:
+            named += [seed.name for row in rows if row["entity_classification"] == "unknown"]
+    assert named == []

@@ -380,3 +380,62 @@ def test_pages_show_no_cell_the_export_blanked_nor_its_complement(
                                                                                    row.group(1))]
     suppressed = labels.text("suppressed", "es")
     assert cells == [suppressed, suppressed, "7,922"]
+
+
+def test_a_regional_management_shows_no_status_of_a_blanked_count(
+        data_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plant six regional governments in mart_tpm_regional_managements. Economic development: R1-R5
+    have 1 matching position each (present), R6 has 6 (duplicated); infrastructure: R1-R5 have 3
+    (duplicated), R6 none; the other two managements: none anywhere. By hand: the 1s and 3s are
+    small cells, so the export blanks them with their status (present = exactly 1, duplicated =
+    2-4 here) and the TPM count of 1, id and unit of every government that has one. Page 02 then
+    counts per management only the published statuses: no 'present' column at all (every present
+    was blanked), five governments whose status is not published for each of the first two
+    managements, and no planted position id or unit name."""
+    from pipelines.build import export
+
+    copy = data_root.parent / "planted_managements"
+    shutil.copytree(data_root / "staging", copy / "staging")
+    use_data_dir(monkeypatch, copy)
+    frames = {p.stem: pl.read_parquet(p) for p in (data_root / "marts" / SNAPSHOT).glob("mart_*.parquet")}
+    original = frames["mart_tpm_regional_managements"]
+    counts = {"economic_development": [1, 1, 1, 1, 1, 6], "infrastructure": [3, 3, 3, 3, 3, 0],
+              "social_development": [0] * 6, "natural_resources_environment": [0] * 6}
+    rows = []
+    for management, matching in counts.items():
+        for i, n in enumerate(matching, start=1):
+            status = "missing" if n == 0 else "present" if n == 1 else "duplicated"
+            rows.append({"snapshot": SNAPSHOT, "snapshot_date": original["snapshot_date"][0], "entity_id": f"R{i}",
+                         "entity_name": f"Gobierno Regional R{i}", "department": f"D{i}", "management": management,
+                         "matching_positions": n, "tpm_positions": int(n > 0),
+                         "tpm_position_id": f"planted-{management}-{i}" if n else None,
+                         "tpm_unit_name": f"Gerencia plantada {management} {i}" if n else None, "status": status})
+    frames["mart_tpm_regional_managements"] = pl.DataFrame(rows, schema=original.schema)
+    export._write_snapshot(SNAPSHOT, frames)
+
+    exported = pl.read_csv(copy / "marts" / SNAPSHOT / "mart_tpm_regional_managements.csv", infer_schema_length=0)
+    small = exported.filter(pl.col("entity_id") != "R6", pl.col("management").is_in(["economic_development",
+                                                                                     "infrastructure"]))
+    assert small.height == 10
+    assert small.select("matching_positions", "status", "tpm_positions").null_count().row(0) == (10, 10, 10)
+    assert exported.filter(pl.col("status").is_in(["present", "duplicated"]))[
+        ["entity_id", "management", "matching_positions"]].rows() == [("R6", "economic_development", "6")]
+    assert exported["tpm_position_id"].null_count() == exported.height
+    assert exported["tpm_unit_name"].null_count() == exported.height
+
+    report.render(SNAPSHOT, "es", out_dir=copy / "reports", only=["02_directivos_y_alta_direccion"])
+    raw = (copy / "reports" / "02_directivos_y_alta_direccion.html").read_text(encoding="utf-8")
+    assert "planted" not in _without_plotly_library(raw) and "plantada" not in _without_plotly_library(raw)
+    section = raw.split(html.escape(labels.text("tpm3_title", "es")), 1)[1].split("</table>", 1)[0]
+    headers = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", section)]
+    assert headers == [labels.text(k, "es") for k in ("management", "status_duplicated", "status_missing",
+                                                      "status_blanked", "tpm")]
+    body = [[html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[1])]
+    small_count, none = labels.text("suppressed", "es"), "—"  # 1 government shows as '<5'
+    assert body == [
+        [labels.category("tpm_management", "economic_development", "es"), small_count, "0", "5", none],
+        [labels.category("tpm_management", "infrastructure", "es"), "0", small_count, "5", none],
+        [labels.category("tpm_management", "natural_resources_environment", "es"), "0", "6", "0", "0"],
+        [labels.category("tpm_management", "social_development", "es"), "0", "6", "0", "0"],
+    ]

@@ -4,6 +4,8 @@
 --                         11,003, which include the public officers heading units (Graph 3)
 --   appointed_share       appointed (confianza) among them; null when the registry says nothing
 --                         about appointments (macros/appointments.sql), never 0
+--   has_labor_regime_data whether the registry gives any position's labor regime (macros/labor_regimes.sql):
+--                         without it, Public Managers Corps figures are "sin dato" on the pages, not 0
 --   pm_positions, tpm_positions, pm_appointed_share: the public managers group (RULES.md)
 --   entities_breaching_caps: entities (and type-B units) above either confianza cap (mart_confianza_caps)
 with positions as (
@@ -13,6 +15,7 @@ with positions as (
         p.servant_group,
         coalesce(p.is_tpm, false) as is_tpm,
         p.appointment_type,
+        p.labor_regime,
         g.heads_a_body
     from {{ ref('int_positions_classified') }} as p
     inner join {{ ref('servant_groups') }} as g
@@ -24,6 +27,7 @@ counts as (
         snapshot,
         any_value(snapshot_date) as snapshot_date,
         count(*) filter (where {{ appointment_known('appointment_type') }}) > 0 as has_appointment_data,
+        count(*) filter (where {{ labor_regime_known('labor_regime') }}) > 0 as has_labor_regime_data,
         count(*) filter (where heads_a_body) as management_positions,
         count(*) filter (where heads_a_body and appointment_type = 'appointed') as appointed_positions,
         count(*) filter (where servant_group = 'PM') as pm_positions,
@@ -46,6 +50,7 @@ select
     c.snapshot,
     c.snapshot_date,
     c.has_appointment_data,
+    c.has_labor_regime_data,
     c.management_positions,
     case when c.has_appointment_data then c.appointed_positions end as appointed_positions,
     case when c.has_appointment_data then c.appointed_positions / nullif(c.management_positions, 0) end

@@ -7,6 +7,9 @@
   reference figures and identities), so a label is written once, where the rule is; every other kind
   comes from
   `seeds/labels/category_labels.csv` (kind, code, label_es, label_en).
+- A null value has the code `none` (MISSING): its label is the kind's `none` row, or, for a kind a
+  seed defines (whose seed lists only real codes), the `null_label` row of category_labels.csv whose
+  code is the kind; else the generic `bool`/`none` ("Sin dato").
 
 Notebooks never hard-code visible text: they look it up here, so `lang="en"` switches a whole report.
 """
@@ -38,7 +41,8 @@ CATEGORY_SEEDS = {
     "pay_annualization": (SEEDS / "compensation" / "pay_annualizations.csv", "annualization", "label_es", "label_en"),
     "table5_category": (SEEDS / "rules" / "table5_categories.csv", "table5_category", "label_es", "label_en"),
 }
-MISSING = "none"  # category code of a null value (category_labels.csv kind "bool")
+MISSING = "none"  # category code of a null value: fill_null(MISSING) keeps it a category of a chart
+NULL_LABEL = "null_label"  # category_labels.csv kind: code = a seed-defined kind, label = its null's label
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -97,8 +101,9 @@ def text(key: str, lang: str = "es", **values: object) -> str:
 def category(kind: str, value: object, lang: str = "es") -> str:
     """Label of a category code; unknown codes come back readable rather than failing."""
     kinds = category_labels()
-    if value is None:
-        return kinds["bool"][MISSING][_index(lang)]
+    if value is None or value == MISSING:
+        entry = kinds.get(kind, {}).get(MISSING) or kinds[NULL_LABEL].get(kind) or kinds["bool"][MISSING]
+        return entry[_index(lang)]
     key = str(value).lower() if isinstance(value, bool) else str(value)
     entry = kinds.get(kind, {}).get(key)
     if entry is not None:
