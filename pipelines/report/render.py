@@ -2,10 +2,11 @@
 without code (nbconvert), and write an index page (pipelines.report.index).
 
 Notebooks are kept as jupytext percent-format `.py` files (clean diffs); each run converts them in
-memory, so the committed sources never hold outputs. All pages of a snapshot run one after the other
-in ONE kernel (imports and the kernel's start-up are paid once; the namespace is reset between
-pages), and the pages share one copy of plotly.js written beside them (PLOTLY_FILE), so a report
-folder holds the library once and still opens offline.
+memory, so the committed sources never hold outputs. All pages run one after the other in ONE
+kernel (imports and the kernel's start-up are paid once; the namespace is reset between pages), and
+the pages share one copy of plotly.js written beside them (PLOTLY_FILE), so a report folder holds
+the library once and still opens offline. `render_all` renders several snapshots with the same
+kernel and HTML exporter (what a refresh does for every snapshot it affects).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipelines import paths
 from pipelines.errors import PipelineError
@@ -24,7 +27,7 @@ from pipelines.report.index import is_synthetic, title_of, write_index
 from pipelines.report.page import PLOTLY_ENV  # tells the kernel's pages to link PLOTLY_FILE
 from pipelines.swap import copy_in
 
-__all__ = ["RenderedReport", "ReportError", "is_synthetic", "notebook_sources", "render"]
+__all__ = ["RenderedReport", "ReportError", "is_synthetic", "notebook_sources", "render", "render_all"]
 
 NOTEBOOKS_DIR = paths.PROJECT_ROOT / "notebooks"
 # nbconvert's lab template without its CDN <script>s (require.js, MathJax, mermaid): pages open offline.
@@ -61,30 +64,45 @@ def _exporter(lang: str):  # type: ignore[no-untyped-def]
     return exporter
 
 
-def _execute_all(sources: list[Path], snapshot: str, lang: str, staged: Path,
-                 on_step: Callable[[str], object] | None) -> list[RenderedReport]:
-    """Execute every page in one kernel and write its HTML into `staged`."""
+@dataclass
+class _Session:
+    """What every page of every snapshot rendered in one language shares: the HTML exporter (its
+    templates load once) and the kernel."""
+    lang: str
+    exporter: Any
+    running: kernel.Kernel
+
+
+@contextmanager
+def _session(lang: str) -> Iterator[_Session]:
     exporter = _exporter(lang)
+    with kernel.kernel(paths.PROJECT_ROOT, {PLOTLY_ENV: PLOTLY_FILE}) as running:
+        yield _Session(lang, exporter, running)
+
+
+def _execute_all(session: _Session, sources: list[Path], snapshot: str, staged: Path,
+                 on_step: Callable[[str], object] | None) -> list[RenderedReport]:
+    """Execute every page in the session's kernel and write its HTML into `staged`."""
+    lang = session.lang
     parameters = {"snapshot": snapshot, "lang": lang, "data_dir": str(paths.data_dir())}
     rendered: list[RenderedReport] = []
-    with kernel.kernel(paths.PROJECT_ROOT, {PLOTLY_ENV: PLOTLY_FILE}) as manager:
-        for source in sources:
-            if on_step:
-                on_step(source.stem)
-            started = time.perf_counter()
-            notebook = kernel.read(source, parameters)
-            notebook.metadata["title"] = f"{title_of(source, lang)} — {snapshot}"  # the page's <title>
-            try:
-                kernel.run(manager, source, notebook)
-            except kernel.NotebookFailedError as error:
-                raise ReportError(
-                    f"notebook {source.name} failed: {error.ename}: {error.evalue}",
-                    "run `servir-pm build` for this snapshot first; if the marts exist, open the notebook "
-                    "in Jupyter to see the failing cell", source) from None
-            body, _ = exporter.from_notebook_node(notebook)
-            html_path = staged / f"{source.stem}.html"
-            html_path.write_text(body, encoding="utf-8")
-            rendered.append(RenderedReport(source.stem, html_path, time.perf_counter() - started))
+    for source in sources:
+        if on_step:
+            on_step(source.stem)
+        started = time.perf_counter()
+        notebook = kernel.read(source, parameters)
+        notebook.metadata["title"] = f"{title_of(source, lang)} — {snapshot}"  # the page's <title>
+        try:
+            kernel.run(session.running, source, notebook)
+        except kernel.NotebookFailedError as error:
+            raise ReportError(
+                f"notebook {source.name} failed: {error.ename}: {error.evalue}",
+                "run `servir-pm build` for this snapshot first; if the marts exist, open the notebook "
+                "in Jupyter to see the failing cell", source) from None
+        body, _ = session.exporter.from_notebook_node(notebook)
+        html_path = staged / f"{source.stem}.html"
+        html_path.write_text(body, encoding="utf-8")
+        rendered.append(RenderedReport(source.stem, html_path, time.perf_counter() - started))
     return rendered
 
 
@@ -111,19 +129,48 @@ def _publish(staged: Path, target: Path, partial: bool) -> None:
 
 def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
            only: list[str] | None = None, on_step: Callable[[str], object] | None = None) -> list[RenderedReport]:
+    """Render `snapshot`'s pages (`only` these notebooks, if given) into `out_dir` (default
+    reports/<snapshot>/) with a kernel of its own."""
+    _check_lang(lang)
+    sources = _sources(only)
+    with _session(lang) as session:
+        return _render_snapshot(session, snapshot, sources, out_dir, partial=bool(only), on_step=on_step)
+
+
+def render_all(snapshots: Sequence[str], lang: str = "es") -> dict[str, list[RenderedReport]]:
+    """Render every page of each snapshot into reports/<snapshot>/, all in one kernel: the kernel's
+    start-up, the pages' imports and the exporter's templates are paid once, not once per snapshot."""
+    _check_lang(lang)
+    sources = _sources(None)
+    if not snapshots:
+        return {}
+    with _session(lang) as session:
+        return {snapshot: _render_snapshot(session, snapshot, sources, None, partial=False, on_step=None)
+                for snapshot in snapshots}
+
+
+def _check_lang(lang: str) -> None:
     if lang not in labels.LANGS:
         raise ReportError(f"unknown language {lang!r}", "use --lang es or --lang en")
-    target = out_dir or paths.reports_dir(snapshot)
+
+
+def _sources(only: list[str] | None) -> list[Path]:
     sources = [p for p in notebook_sources() if not only or p.stem in only]
     if not sources:
         raise ReportError("no notebooks to render", f"add notebooks to {NOTEBOOKS_DIR}")
+    return sources
+
+
+def _render_snapshot(session: _Session, snapshot: str, sources: list[Path], out_dir: Path | None,
+                     partial: bool, on_step: Callable[[str], object] | None) -> list[RenderedReport]:
+    target = out_dir or paths.reports_dir(snapshot)
     with tempfile.TemporaryDirectory(prefix="servir-pm-report-") as scratch_name:
         staged = Path(scratch_name) / "out"
         staged.mkdir()
-        rendered = _execute_all(sources, snapshot, lang, staged, on_step)
+        rendered = _execute_all(session, sources, snapshot, staged, on_step)
         _write_plotly(staged)
-        write_index(staged, snapshot, lang, [(title_of(s, lang), r.html_path.name) for s, r in
-                                             zip(sources, rendered, strict=True)],
+        write_index(staged, snapshot, session.lang, [(title_of(s, session.lang), r.html_path.name) for s, r in
+                                                     zip(sources, rendered, strict=True)],
                     reports_root=target.parent, page_folder=target)
-        _publish(staged, target, partial=bool(only))
+        _publish(staged, target, partial=partial)
     return [RenderedReport(r.notebook, target / r.html_path.name, r.seconds) for r in rendered]
