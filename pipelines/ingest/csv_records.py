@@ -98,18 +98,24 @@ def count_records_in(pieces: Iterable[bytes | memoryview], delimiter: str) -> Re
             continue
         # Inside quotes = an odd number of quotes so far; quotes are few, so their parity at a
         # position is looked up among the quotes' positions, not accumulated over every byte.
-        # Each byte value is located once (np.flatnonzero of one comparison: much faster than a
-        # lookup table over every byte) and counted before each record start by binary search.
-        where = {value: np.flatnonzero(chunk == value) for value in {*blank_bytes, _NUL}}
-        quotes, lf, delimiters = where[_QUOTE], where[_LF], where[delim]
+        # Each byte value is located by one comparison (much faster than a lookup table over every
+        # byte) and counted before each record start by binary search.
+        quotes, lf, delimiters, nuls = (np.flatnonzero(chunk == value) for value in (_QUOTE, _LF, delim, _NUL))
         newlines.append(lf + offset)
         new_starts = _outside_quotes(lf, quotes, parity) + 1  # chunk-local (len(chunk): next chunk's start)
         starts.append(new_starts + offset)
         quoted_before, quoted = _inside_quotes_before(delimiters, quotes, parity, chunk.size, new_starts)
-        found = (np.searchsorted(delimiters, new_starts) - quoted_before,
-                 sum(np.searchsorted(where[value], new_starts) for value in blank_bytes),
-                 np.searchsorted(where[_NUL], new_starts))
-        sizes = (delimiters.size - quoted, sum(where[value].size for value in blank_bytes), where[_NUL].size)
+        blanks_before, blanks = np.zeros(new_starts.size, dtype=np.int64), 0
+        # The other blank bytes one at a time, each array freed before the next: holding them all
+        # at once left tens of MB of the C heap fragmented (kept by the process) after the count.
+        for value in blank_bytes:
+            where = {_QUOTE: quotes, _LF: lf, delim: delimiters}.get(value)
+            where = np.flatnonzero(chunk == value) if where is None else where
+            blanks_before += np.searchsorted(where, new_starts)
+            blanks += where.size
+        found = (np.searchsorted(delimiters, new_starts) - quoted_before, blanks_before,
+                 np.searchsorted(nuls, new_starts))
+        sizes = (delimiters.size - quoted, blanks, nuls.size)
         parity = (parity + quotes.size) % 2
         for k in range(3):
             before[k].append(totals[k] + found[k])
