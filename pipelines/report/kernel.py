@@ -20,6 +20,7 @@ from typing import Any
 KERNEL = "python3"  # registered inside the venv by `make install` (ipykernel --sys-prefix)
 RESET = "%reset -f"  # run before every notebook
 STARTUP_TIMEOUT = 60  # seconds for a new kernel to answer (nbclient's default)
+PLOTLY_ENV = "SERVIR_PM_PLOTLYJS"  # set by pipelines.report.render: the pages link this plotly.js file
 
 
 class NotebookFailedError(Exception):
@@ -52,11 +53,14 @@ class Kernel:
     """A started kernel (`manager`) and the one client connected to it that runs every notebook."""
     manager: Any
     client: Any
+    ready: bool = False  # the kernel answered (waited for by the first `run`)
 
 
 @contextmanager
-def kernel(cwd: Path, env: Mapping[str, str] | None = None) -> Iterator[Kernel]:
-    """A started kernel and its client (working directory `cwd`, environment = this process's + `env`)."""
+def kernel(cwd: Path, env: Mapping[str, str] | None = None, preload: str | None = None) -> Iterator[Kernel]:
+    """A started kernel and its client (working directory `cwd`, environment = this process's + `env`).
+    `preload`: code the kernel runs, silently, as soon as it is up (the pages' imports), while this
+    process goes on; the kernel starts in the background and the first `run` waits for it."""
     from jupyter_client.manager import KernelManager
 
     manager = KernelManager(kernel_name=KERNEL)
@@ -68,8 +72,9 @@ def kernel(cwd: Path, env: Mapping[str, str] | None = None) -> Iterator[Kernel]:
     try:
         client = manager.client()
         client.start_channels()
-        client.wait_for_ready(timeout=STARTUP_TIMEOUT)
         client.allow_stdin = False  # as nbclient sets it: a page never asks for input
+        if preload:
+            client.execute(preload, silent=True, store_history=False)  # queued until the kernel is up
         yield Kernel(manager, client)
     finally:
         if client is not None:
@@ -84,6 +89,9 @@ def run(running: Kernel, source: Path, notebook: Any) -> Any:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    if not running.ready:
+        running.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        running.ready = True
     notebook.cells.insert(0, nbformat.v4.new_code_cell(RESET))
     client = NotebookClient(notebook, km=running.manager, kernel_name=KERNEL, timeout=600)
     client.kc = running.client  # given a client, nbclient neither connects a new one nor closes it

@@ -5,16 +5,20 @@ Notebooks are kept as jupytext percent-format `.py` files (clean diffs); each ru
 memory, so the committed sources never hold outputs. All pages run one after the other in ONE
 kernel (imports and the kernel's start-up are paid once; the namespace is reset between pages), and
 the pages share one copy of plotly.js written beside them (PLOTLY_FILE), so a report folder holds
-the library once and still opens offline. `render_all` renders several snapshots with the same
-kernel and HTML exporter (what a refresh does for every snapshot it affects).
+the library once and still opens offline. `render_all` (what a refresh runs for every snapshot it
+affects) shares the pages of all the snapshots out among KERNELS kernels, each started once, with
+its own HTML exporter: two kernels are two processes, running at once on two cores.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +28,7 @@ from pipelines import paths
 from pipelines.errors import PipelineError
 from pipelines.report import kernel, labels
 from pipelines.report.index import is_synthetic, title_of, write_index
-from pipelines.report.page import PLOTLY_ENV  # tells the kernel's pages to link PLOTLY_FILE
+from pipelines.report.kernel import PLOTLY_ENV  # tells the kernel's pages to link PLOTLY_FILE
 from pipelines.swap import copy_in
 
 __all__ = ["RenderedReport", "ReportError", "is_synthetic", "notebook_sources", "render", "render_all"]
@@ -34,7 +38,12 @@ NOTEBOOKS_DIR = paths.PROJECT_ROOT / "notebooks"
 TEMPLATE_DIR = NOTEBOOKS_DIR / "_template"
 TEMPLATE_FILE = "offline.html.j2"
 PLOTLY_FILE = "plotly.min.js"  # one copy per report folder; pipelines.report.page links it
+# What every page imports first (polars, plotly, the frame), loaded by the kernel while this process
+# prepares the HTML exporter; the pages then find the modules already imported.
+PRELOAD = "import pipelines.report.charts"
 KEEP = ("data_docs",)  # folders published beside the pages by other stages: kept when pages are replaced
+# Kernels a refresh renders its pages with: one per core, two at most (each holds the marts it reads).
+KERNELS = max(1, min(2, os.cpu_count() or 1))
 
 
 class ReportError(PipelineError):
@@ -75,35 +84,38 @@ class _Session:
 
 @contextmanager
 def _session(lang: str) -> Iterator[_Session]:
-    exporter = _exporter(lang)
-    with kernel.kernel(paths.PROJECT_ROOT, {PLOTLY_ENV: PLOTLY_FILE}) as running:
-        yield _Session(lang, exporter, running)
+    with kernel.kernel(paths.PROJECT_ROOT, {PLOTLY_ENV: PLOTLY_FILE}, preload=PRELOAD) as running:
+        yield _Session(lang, _exporter(lang), running)
 
 
 def _execute_all(session: _Session, sources: list[Path], snapshot: str, staged: Path,
                  on_step: Callable[[str], object] | None) -> list[RenderedReport]:
     """Execute every page in the session's kernel and write its HTML into `staged`."""
-    lang = session.lang
-    parameters = {"snapshot": snapshot, "lang": lang, "data_dir": str(paths.data_dir())}
     rendered: list[RenderedReport] = []
     for source in sources:
         if on_step:
             on_step(source.stem)
-        started = time.perf_counter()
-        notebook = kernel.read(source, parameters)
-        notebook.metadata["title"] = f"{title_of(source, lang)} — {snapshot}"  # the page's <title>
-        try:
-            kernel.run(session.running, source, notebook)
-        except kernel.NotebookFailedError as error:
-            raise ReportError(
-                f"notebook {source.name} failed: {error.ename}: {error.evalue}",
-                "run `servir-pm build` for this snapshot first; if the marts exist, open the notebook "
-                "in Jupyter to see the failing cell", source) from None
-        body, _ = session.exporter.from_notebook_node(notebook)
-        html_path = staged / f"{source.stem}.html"
-        html_path.write_text(body, encoding="utf-8")
-        rendered.append(RenderedReport(source.stem, html_path, time.perf_counter() - started))
+        rendered.append(_render_page(session, source, snapshot, staged))
     return rendered
+
+
+def _render_page(session: _Session, source: Path, snapshot: str, staged: Path) -> RenderedReport:
+    """Execute one page for `snapshot` in the session's kernel and write its HTML into `staged`."""
+    started = time.perf_counter()
+    lang = session.lang
+    notebook = kernel.read(source, {"snapshot": snapshot, "lang": lang, "data_dir": str(paths.data_dir())})
+    notebook.metadata["title"] = f"{title_of(source, lang)} — {snapshot}"  # the page's <title>
+    try:
+        kernel.run(session.running, source, notebook)
+    except kernel.NotebookFailedError as error:
+        raise ReportError(
+            f"notebook {source.name} failed: {error.ename}: {error.evalue}",
+            "run `servir-pm build` for this snapshot first; if the marts exist, open the notebook "
+            "in Jupyter to see the failing cell", source) from None
+    body, _ = session.exporter.from_notebook_node(notebook)
+    html_path = staged / f"{source.stem}.html"
+    html_path.write_text(body, encoding="utf-8")
+    return RenderedReport(source.stem, html_path, time.perf_counter() - started)
 
 
 def _write_plotly(folder: Path) -> None:
@@ -137,16 +149,48 @@ def render(snapshot: str, lang: str = "es", out_dir: Path | None = None,
         return _render_snapshot(session, snapshot, sources, out_dir, partial=bool(only), on_step=on_step)
 
 
-def render_all(snapshots: Sequence[str], lang: str = "es") -> dict[str, list[RenderedReport]]:
-    """Render every page of each snapshot into reports/<snapshot>/, all in one kernel: the kernel's
-    start-up, the pages' imports and the exporter's templates are paid once, not once per snapshot."""
+def render_all(snapshots: Sequence[str], lang: str = "es", kernels: int = KERNELS) -> dict[str, list[RenderedReport]]:
+    """Render every page of each snapshot into reports/<snapshot>/. The pages are shared out among
+    `kernels` kernels, each started once for all the snapshots (its start-up, the pages' imports and
+    the exporter's templates paid once, not once per snapshot); each kernel is a process of its own,
+    so two run at once on two cores. A snapshot is published once all its pages are rendered."""
     _check_lang(lang)
     sources = _sources(None)
     if not snapshots:
         return {}
-    with _session(lang) as session:
-        return {snapshot: _render_snapshot(session, snapshot, sources, None, partial=False, on_step=None)
-                for snapshot in snapshots}
+    pages = [(snapshot, source) for snapshot in snapshots for source in sources]
+    rendered: dict[tuple[str, Path], RenderedReport] = {}
+    with tempfile.TemporaryDirectory(prefix="servir-pm-report-") as scratch_name:
+        staged = {snapshot: Path(scratch_name) / str(number) for number, snapshot in enumerate(snapshots)}
+        for folder in staged.values():
+            folder.mkdir()
+        todo, failed = list(reversed(pages)), threading.Event()
+        lock = threading.Lock()
+
+        def next_page() -> tuple[str, Path] | None:
+            with lock:
+                return todo.pop() if todo and not failed.is_set() else None
+
+        def work() -> None:
+            try:
+                with _session(lang) as session:
+                    while (page := next_page()) is not None:
+                        rendered[page] = _render_page(session, page[1], page[0], staged[page[0]])
+            except BaseException:
+                failed.set()  # the other kernels stop taking pages
+                raise
+
+        workers = max(1, min(kernels, len(pages)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for done in [pool.submit(work) for _ in range(workers)]:
+                done.result()
+        results = {}
+        for snapshot in snapshots:
+            target = paths.reports_dir(snapshot)
+            mine = [rendered[(snapshot, source)] for source in sources]
+            _finish(staged[snapshot], target, snapshot, lang, sources, mine, partial=False)
+            results[snapshot] = [RenderedReport(r.notebook, target / r.html_path.name, r.seconds) for r in mine]
+    return results
 
 
 def _check_lang(lang: str) -> None:
@@ -168,9 +212,15 @@ def _render_snapshot(session: _Session, snapshot: str, sources: list[Path], out_
         staged = Path(scratch_name) / "out"
         staged.mkdir()
         rendered = _execute_all(session, sources, snapshot, staged, on_step)
-        _write_plotly(staged)
-        write_index(staged, snapshot, session.lang, [(title_of(s, session.lang), r.html_path.name) for s, r in
-                                                     zip(sources, rendered, strict=True)],
-                    reports_root=target.parent, page_folder=target)
-        _publish(staged, target, partial=partial)
+        _finish(staged, target, snapshot, session.lang, sources, rendered, partial)
     return [RenderedReport(r.notebook, target / r.html_path.name, r.seconds) for r in rendered]
+
+
+def _finish(staged: Path, target: Path, snapshot: str, lang: str, sources: list[Path],
+            rendered: list[RenderedReport], partial: bool) -> None:
+    """plotly.js and the index beside the staged pages, then publish them as `target`."""
+    _write_plotly(staged)
+    write_index(staged, snapshot, lang, [(title_of(s, lang), r.html_path.name) for s, r in
+                                         zip(sources, rendered, strict=True)],
+                reports_root=target.parent, page_folder=target)
+    _publish(staged, target, partial=partial)
