@@ -52,6 +52,7 @@ def test_row_checks_carry_every_contract_reason_in_the_contract_order() -> None:
     assert [(c.reason_code, c.column) for c in pay] == [
         ("non_numeric", UNPARSED + "monthly_pay"), ("out_of_range", "monthly_pay")]
     assert next(c for c in checks if c.column == REPEAT + "position_id").kwargs["value_set"] == [False]
+    assert next(c for c in checks if c.reason_code == "unknown_entity").column == "entity_id"
     assert "unknown_entity" not in {c.reason_code for c in row_checks("positions", None)}
 
 

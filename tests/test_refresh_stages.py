@@ -43,7 +43,7 @@ def test_a_bad_input_comes_back_with_exit_code_2(empty_data: Path) -> None:
 
 def test_a_crash_in_the_stage_names_the_exception(empty_data: Path) -> None:
     with pytest.raises(stages.StageCrashError, match="KeyError: 'lang'"):
-        stages.run_stage("report", {"snapshot": "2020-01-31"})  # no "lang": a bug in the caller
+        stages.run_stage("report", {"snapshots": ["2020-01-31"]})  # no "lang": a bug in the caller
 
 
 def test_an_unknown_stage_is_refused_before_starting_a_process() -> None:

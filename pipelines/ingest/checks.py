@@ -76,8 +76,10 @@ def row_checks(table: str, known_entity_ids: list[str] | None = None) -> list[Ch
                for c in cols if c.minimum is not None or c.maximum is not None]
     key = KEYS[table]
     checks.append(_row("expect_column_values_to_be_in_set", REPEAT + key, "duplicate_key", key, value_set=[False]))
+    # Only a position naming an unknown entity is quarantined; an entity whose parent is not in the
+    # registry is reported by the table check (table_checks), its row kept.
     if table == "positions" and known_entity_ids is not None:
-        checks.append(_row("expect_column_values_to_be_in_set", "entity_id", "unknown_entity",
+        checks.append(_row("expect_column_values_to_be_in_set", _REFERENCES[table], "unknown_entity",
                            value_set=list(known_entity_ids)))
     return in_validation_order(checks)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -186,8 +187,22 @@ def _clean_id(raw: pl.Expr) -> pl.Expr:
 
 def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.DataFrame:
     """Typed contract columns (absent optional ones as nulls) plus `__unparsed__` companions."""
-    by_name = {c.name: c for c in COLUMNS[table]}
     source_of = {canonical: header for header, canonical in mapping.recognized.items()}
+    id_header = source_of.get("occupant_id")
+    if id_header is None:
+        return _typed_columns(frame, source_of, table)
+    # The occupant keys (an HMAC per ID, a Python loop: pipelines.privacy.pseudonym) are computed in
+    # a second thread while polars types the other columns; polars releases the GIL, so on two
+    # cores both run at once instead of one after the other.
+    raw_ids = frame.select(_blank_to_null(pl.col(id_header)).alias("occupant_key")).to_series()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        keys = pool.submit(pseudonymize, raw_ids)
+        typed = _typed_columns(frame, source_of, table)
+        return typed.with_columns(keys.result())
+
+
+def _typed_columns(frame: pl.DataFrame, source_of: dict[str, str], table: str) -> pl.DataFrame:
+    """The contract's columns, typed (occupant_key still the raw ID: `normalize` replaces it)."""
     exprs: list[pl.Expr | pl.Series] = []
     for col in COLUMNS[table]:
         if col.kind == "personal_name":
@@ -199,11 +214,7 @@ def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.Dat
             continue
         raw = _blank_to_null(pl.col(header)) if header else pl.lit(None, dtype=pl.Utf8)
         exprs.extend(_typed(col, raw, frame[header] if header else None))
-    typed = frame.select(exprs)
-    if "occupant_id" in by_name:
-        raw_ids = typed["occupant_key"]
-        typed = typed.with_columns(pseudonymize(raw_ids).alias("occupant_key"))
-    return typed
+    return frame.select(exprs)
 
 
 def _typed(col: Column, raw: pl.Expr, values: pl.Series | None) -> list[pl.Expr]:

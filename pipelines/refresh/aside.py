@@ -139,8 +139,7 @@ def build_aside(the_plan: Plan, work: Path, lang: str, step: Steps) -> dict[str,
                 link_tree(published_marts[snapshot], paths.marts_dir(snapshot))
         step("build")
         counts = stages.run_stage("build", {"exports": affected})
-        for snapshot in affected:
-            step(f"report {snapshot}")
-            counts.setdefault("report_pages", 0)
-            counts["report_pages"] += stages.run_stage("report", {"snapshot": snapshot, "lang": lang})["report_pages"]
+        if affected:  # every affected snapshot's reports in one process and one kernel
+            step(f"report {', '.join(affected)}")
+            counts.update(stages.run_stage("report", {"snapshots": affected, "lang": lang}))
     return counts

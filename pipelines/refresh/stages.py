@@ -1,4 +1,4 @@
-"""Each heavy stage of a refresh (ingest one snapshot, build, report one snapshot) in its own
+"""Each heavy stage of a refresh (ingest one snapshot, build, report every affected snapshot) in its own
 Python process, so the memory it took (polars frames, DuckDB buffers, dbt's manifest, a notebook
 kernel) goes back to the system when it ends instead of staying with the refresh.
 
@@ -88,9 +88,12 @@ def _build(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def _report(arguments: dict[str, Any]) -> dict[str, Any]:
-    from pipelines.report.render import render
+    """Every affected snapshot's pages, in one process and one kernel (pipelines.report.render_all)."""
+    from pipelines.report.render import render_all
 
-    return {"report_pages": len(render(arguments["snapshot"], arguments["lang"]))}
+    lang = arguments["lang"]
+    rendered = render_all(list(arguments["snapshots"]), lang)
+    return {"report_pages": sum(len(pages) for pages in rendered.values())}
 
 
 CHILD: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"ingest": _ingest, "build": _build,

@@ -27,9 +27,9 @@ import polars as pl
 from pipelines import paths
 from pipelines.disclosure.suppress import is_small
 from pipelines.report import labels
+from pipelines.report.kernel import PLOTLY_ENV  # set by pipelines.report.render for the kernel it starts
 
 CSS_FILE = paths.PROJECT_ROOT / "notebooks" / "_template" / "report.css"
-PLOTLY_ENV = "SERVIR_PM_PLOTLYJS"  # set by pipelines.report.render for the kernel it starts
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
