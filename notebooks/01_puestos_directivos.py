@@ -49,7 +49,9 @@ def by(*columns: str, paired: bool = False) -> pl.DataFrame:
     positions and appointed positions are both published, so that their difference never gives a
     blanked appointed count back."""
     cells = positions.drop_nulls(["positions", "appointed_positions"]) if paired else positions
-    return cells.group_by(*columns).agg(pl.col("positions").sum(), pl.col("appointed_positions").sum())
+    # Sorted by the grouping columns so that bars with equal counts come in the same order every run.
+    return (cells.group_by(*columns).agg(pl.col("positions").sum(), pl.col("appointed_positions").sum())
+            .sort(*columns, nulls_last=True))
 
 
 headline = page.published("headline_figures").row(0, named=True)  # one definition for every page
@@ -73,7 +75,8 @@ page.show(charts.stacked(
     stack_labels={"appointed_positions": t("appointed"),
                   "other": t("not_appointed") if headline["has_appointment_data"] else t("appointment_unknown")},
     colors={"appointed_positions": "#1f4e79", "other": "#a9c4de"}, stack_order=["appointed_positions", "other"],
-    category_order=g3.sort("positions", descending=True)["government_level"].to_list(), height=380), read=SUM_NOTE)
+    category_order=g3.sort("positions", descending=True, maintain_order=True)["government_level"].to_list(),
+    height=380), read=SUM_NOTE)
 
 # %%
 g4 = by("organizational_level", "government_level").with_columns(
@@ -87,7 +90,7 @@ page.show(charts.stacked(
     stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
-g5 = by("graph5").sort("positions", descending=True)
+g5 = by("graph5").sort("positions", descending=True, maintain_order=True)
 page.show(charts.donut(
     page, [c("graph5_category", v) for v in g5["graph5"]], g5["positions"].to_list(),
     ["#1f4e79", "#2a9d8f", "#e9c46a", "#d1495b", "#9e9e9e"][: g5.height], title=t("g5")), read=SUM_NOTE)
@@ -99,7 +102,7 @@ page.show(charts.stacked(
     stack_labels=level_labels, colors=LEVEL_COLORS, stack_order=LEVELS), read=SUM_NOTE)
 
 # %%
-g6 = by("entity_group").sort("positions", descending=True)
+g6 = by("entity_group").sort("positions", descending=True, maintain_order=True)
 page.show(charts.bar(
     page, [c("entity_group", v) for v in g6["entity_group"]], g6["positions"].to_list(), title=t("g6"),
     value_title=t("positions_axis"), colors=["#9e9e9e" if v == "other" else "#1f4e79" for v in g6["entity_group"]],
@@ -113,7 +116,7 @@ page.show(charts.stacked(
 
 # %%
 TOP = 15
-sectors = by("sector").sort("positions", descending=True)
+sectors = by("sector").sort("positions", descending=True, maintain_order=True)
 top = sectors.head(TOP)
 rest = sectors.slice(TOP)["positions"].sum()
 names = [c("sector", s) for s in top["sector"]] + ([t("other")] if rest else [])  # null: 'Sin sector'

@@ -157,7 +157,8 @@ if by_item is not None and by_item.height:
     items = by_item.with_columns(
         page.labelled("government_level", "government_level").alias("level_label"),
         page.labelled("entity_classification", "entity_classification").alias("class_label"),
-    ).sort("government_level", "tpm_rule", pl.col("tpm_positions"), descending=[False, False, True])
+    ).sort("government_level", "tpm_rule", pl.col("tpm_positions"), "class_label",
+           descending=[False, False, True, False])
     # A registry without appointment data (headline) has no appointees to count: "sin dato", not 0.
     appointed = {"appointed_share": share_or_suppressed} if headline["has_appointment_data"] else \
         {"appointed_tpm": lambda _: t("no_data"), "appointed_share": lambda _: t("no_data")}
@@ -220,7 +221,8 @@ for level, key in [("national", "g21"), ("regional", "g22")]:
 # %%
 TOP = 15
 by_sector = roles.group_by("sector", "role").agg(pl.col("positions").sum())
-top = by_sector.group_by("sector").agg(pl.col("positions").sum()).sort("positions", descending=True).head(TOP)
+top = by_sector.group_by("sector").agg(pl.col("positions").sum()).sort(
+    ["positions", "sector"], descending=[True, False], nulls_last=True).head(TOP)  # ties: by name, every run alike
 page.show(charts.stacked(
     page, by_sector.filter(pl.col("sector").is_in(top["sector"].to_list())), category="sector", stack="role",
     value="positions", title=t("roles_by_sector"), value_title=t("pm"), horizontal=True,

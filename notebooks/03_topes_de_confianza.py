@@ -69,7 +69,7 @@ page.kpis([
 levels = caps.group_by("government_level").agg(
     pl.len().alias("entities"), pl.col("pm_cap_breach").fill_null(False).sum().alias("pm_cap_breach"),
     pl.col("entity_cap_breach").fill_null(False).sum().alias("entity_cap_breach"),
-).sort("entities", descending=True)
+).sort(["entities", "government_level"], descending=[True, False])  # ties: same order every run
 fig = go.Figure()
 for cap, color in [("pm_cap_breach", "#6a3d9a"), ("entity_cap_breach", "#d1495b")]:
     fig.add_trace(go.Bar(
@@ -109,7 +109,7 @@ page.show(fig, read=t("published_sum_note"))
 # %%
 page.section(t("caps_top"))
 worst = caps.filter(pl.col("entity_cap_breach").fill_null(False)).sort(
-    "entity_excess", descending=True, nulls_last=True).head(20)
+    ["entity_excess", "entity_name"], descending=[True, False], nulls_last=True).head(20)
 page.table(
     worst.with_columns(
         pl.col("government_level").replace_strict({v: c("government_level", v) for v in ["national", "regional",
