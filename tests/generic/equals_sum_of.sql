@@ -7,7 +7,7 @@ with this as (
 ),
 other as (
     select {{ group_by | join(', ') }}, sum({{ other_column }}) as parts
-    from {{ other_model }} where {{ other_where }} group by all
+    from {{ batch_test_rows(other_model) }} where {{ other_where }} group by all
 )
 select *
 from this inner join other using ({{ group_by | join(', ') }})

@@ -7,7 +7,7 @@ with pm as (
 ),
 roles as (
     select {{ group_by | join(', ') }}, sum({{ count_column }}) as role_total
-    from {{ roles_model }} where role in ('PS', 'S', 'OS') group by all
+    from {{ batch_test_rows(roles_model) }} where role in ('PS', 'S', 'OS') group by all
 )
 select *
 from pm full outer join roles using ({{ group_by | join(', ') }})
