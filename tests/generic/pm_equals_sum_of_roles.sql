@@ -1,5 +1,6 @@
 {#- The PM count of `model` equals the PS + S + OS positions of `roles_model`, per `group_by`.
-    Used to tie Table 9/12 shaped marts to the role breakdown. -#}
+    Used to tie Table 9/12 shaped marts to the role breakdown. In an incremental run both sides are
+    the batch's rows (macros/batch.sql). -#}
 {% test pm_equals_sum_of_roles(model, pm_column, roles_model, count_column, group_by, where='true') %}
 with pm as (
     select {{ group_by | join(', ') }}, sum({{ pm_column }}) as pm
