@@ -11,16 +11,24 @@
     snapshot) before dbt starts, so it is there whatever order dbt runs the models in; passing it
     as a --vars value would make dbt re-parse the whole project at every change (5-8 s). -#}
 
+{% macro batch_table() -%}
+    {#- pipelines.build.stamp.BATCH_TABLE, or none in a dbt run started by hand on a warehouse the
+        pipeline did not build: every macro below then does what a plain dbt run would. -#}
+    {{ return(adapter.get_relation(database=target.database, schema=target.schema, identifier='warehouse_batch')) }}
+{%- endmacro %}
+
+
 {% macro batch_snapshots() -%}
-    {#- SQL listing the batch's snapshots (pipelines.build.warehouse.BATCH_TABLE). -#}
-    {{ return('select snapshot from warehouse_batch') }}
+    {#- SQL listing the batch's snapshots (none without the table). -#}
+    {%- set batch = batch_table() -%}
+    {{ return('select snapshot from ' ~ batch if batch is not none else 'select null::varchar as snapshot where false') }}
 {%- endmacro %}
 
 
 {% macro batch_rows(relation) -%}
     {#- A mart read by another mart: in an incremental run it holds every snapshot ever published,
         of which only the batch's rows are this run's to read. A full build reads it whole. -#}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and batch_table() is not none -%}
         (select * from {{ relation }} where snapshot in ({{ batch_snapshots() }}))
     {%- else -%}
         {{ relation }}
@@ -32,11 +40,13 @@
     {#- incremental_strategy 'replace_snapshots': every row of the batch's snapshots goes, then the
         run's rows come in. dbt's delete+insert deletes only the keys the new rows carry, so a
         snapshot whose new rows are none (a first snapshot in mart_position_changes, a replaced
-        extract that no longer has any entity to review) would keep its old rows. -#}
+        extract that no longer has any entity to review) would keep its old rows. Any snapshot the
+        new rows carry goes too (a hand-started run's rows never sit beside their old copy). -#}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set key = arg_dict['unique_key'] or 'snapshot' -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ target }} where {{ key }} in ({{ batch_snapshots() }});
+    delete from {{ target }}
+    where {{ key }} in ({{ batch_snapshots() }}) or {{ key }} in (select {{ key }} from {{ arg_dict['temp_relation'] }});
     insert into {{ target }} ({{ columns }}) select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
@@ -44,8 +54,10 @@
 {% macro batch_test_filter_active() -%}
     {#- Whether this data test judges only the batch's rows: its `where` names the placeholder
         __batch__ (dbt_project.yml gives it to every test of the marts) and the run is incremental.
-        Not while parsing and not in a full build (every row is then this run's). -#}
-    {{ return(execute and not flags.FULL_REFRESH and '__batch__' in (config.get('where') or '')) }}
+        Not while parsing, not in a full build (every row is then this run's) and not in a run
+        started by hand (no batch table: every row is checked). -#}
+    {{ return(execute and not flags.FULL_REFRESH and '__batch__' in (config.get('where') or '')
+              and batch_table() is not none) }}
 {%- endmacro %}
 
 
