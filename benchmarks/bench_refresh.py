@@ -42,9 +42,13 @@ def _cli(data: Path, *args: str) -> dict:
     return row
 
 
-def _last_steps(data: Path) -> dict[str, float]:
+def _last_run(data: Path) -> dict:
     lines = (data / "runs.jsonl").read_text(encoding="utf-8").splitlines()
-    return json.loads(lines[-1]).get("step_seconds", {})
+    return json.loads(lines[-1])
+
+
+def _last_steps(data: Path) -> dict[str, float]:
+    return _last_run(data).get("step_seconds", {})
 
 
 def _by_stage(steps: dict[str, float]) -> dict[str, float]:
@@ -106,7 +110,10 @@ def history(workdir: Path, scale: float, snapshots: int) -> list[dict]:
             evolve_snapshot(previous, data / "raw" / name, snapshot_date=name, seed=20160000 + index)
         row = _cli(data, "refresh", "--min-age", "0")
         if "error" not in row:
-            row["note"] = ", ".join(f"{stage} {sec:g} s" for stage, sec in _by_stage(_last_steps(data)).items())
+            run = _last_run(data)
+            kind = (run.get("build") or {}).get("kind", "full")  # incremental once one is published
+            row["note"] = f"{kind} build; " + ", ".join(
+                f"{stage} {sec:g} s" for stage, sec in _by_stage(run.get("step_seconds", {})).items())
         if index + 1 in REPORTED_HISTORY or index + 1 == snapshots or "error" in row:
             rows.append({"case": f"history (scale {scale:g})", "stage": f"refresh: add snapshot {index + 1}",
                          **row})

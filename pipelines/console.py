@@ -163,6 +163,8 @@ def status_report(report: dict) -> None:
             line += f", finished {last['finished_at']}"
         if last.get("seconds") is not None:
             line += f" ({last['seconds']} s)"
+        if last.get("build"):  # incremental or full, and why (pipelines.refresh.kind)
+            line += f", {last['build']['kind']} build: {last['build']['reason']}"
         if last.get("failed_step"):
             line += f", failed at {last['failed_step']}: {last.get('error', '')}"
         console.print(line, soft_wrap=True)

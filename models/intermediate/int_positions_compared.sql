@@ -6,17 +6,17 @@
 --
 -- Why not dbt snapshots: they record history in the warehouse as builds happen, so the history
 -- would depend on which builds ran and could not be rebuilt. Here every staged snapshot is kept
--- (data/staging/<snapshot>/) and the warehouse is rebuilt from all of them, so the comparison is
--- a pure function of the inputs: same snapshots in, same changes out.
+-- (data/staging/<snapshot>/) and a full build makes the history again from all of them, so the
+-- comparison is a pure function of the inputs: same snapshots in, same changes out. An
+-- incremental build (macros/batch.sql) compares only the snapshots it stages, each with the one
+-- before it as int_position_history kept it: the same rows a full build gives them.
 with snapshot_order as (
     select
-        p.snapshot,
-        any_value(p.snapshot_date) as snapshot_date,
-        any_value(s.series) as series
-    from {{ ref('int_positions_classified') }} as p
-    inner join {{ ref('stg_registry__snapshots') }} as s
-        on s.snapshot = p.snapshot
-    group by p.snapshot
+        snapshot,
+        any_value(snapshot_date) as snapshot_date,
+        any_value(series) as series
+    from {{ ref('int_position_history') }}
+    group by snapshot
 ),
 
 pairs as (
@@ -28,11 +28,13 @@ pairs as (
         lag(snapshot_date) over series_order as previous_snapshot_date
     from snapshot_order
     window series_order as (partition by series order by snapshot_date asc nulls first, snapshot)
+    -- Ordered over every snapshot kept, then narrowed to this build's (a full build: all of them).
+    qualify snapshot in (select snapshot from {{ ref('stg_registry__snapshots') }})
 ),
 
 current_side as (
     select p.*
-    from {{ ref('int_positions_classified') }} as p
+    from {{ ref('int_position_history') }} as p
     inner join pairs on pairs.snapshot = p.snapshot and pairs.previous_snapshot is not null
 ),
 
@@ -40,7 +42,7 @@ previous_side as (
     select
         pairs.snapshot as compared_with,
         p.*
-    from {{ ref('int_positions_classified') }} as p
+    from {{ ref('int_position_history') }} as p
     inner join pairs on pairs.previous_snapshot = p.snapshot
 ),
 

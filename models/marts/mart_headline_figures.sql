@@ -42,7 +42,7 @@ caps as (
         snapshot,
         count(*) as entities_checked,
         count(*) filter (where pm_cap_breach or entity_cap_breach) as entities_breaching_caps
-    from {{ ref('mart_confianza_caps') }}
+    from {{ batch_rows(ref('mart_confianza_caps')) }}
     group by snapshot
 )
 

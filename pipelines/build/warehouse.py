@@ -3,6 +3,13 @@
 `build()` runs `dbt build` (seeds, staging, classification, marts and their data tests) on the
 staged snapshots, then exports every mart per snapshot (pipelines.build.export). The lead's CLI wires
 `servir-pm build [SNAPSHOT]` to it.
+
+A full build (`dbt build --full-refresh`) makes every table from every staged snapshot. An
+incremental one (`incremental=True`, what a refresh runs when it may: pipelines.refresh.kind)
+works on a copy of the published warehouse with only the batch staged: staging and intermediate
+tables are made from the batch, the marts replace the batch's rows and keep the others
+(macros/batch.sql). Before dbt starts, the batch goes into the table `warehouse_batch`; after it,
+`warehouse_build` says what the warehouse was built from (pipelines.build.stamp).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import paths
-from pipelines.build import export
+from pipelines.build import export, stamp
 from pipelines.build.dbt_runner import run_dbt
 from pipelines.errors import BuildError
 
@@ -28,6 +35,7 @@ class BuildResult:
     dbt_execution_seconds: float  # dbt's own "Finished running ... in" time (seeds, models, tests)
     export_seconds: float
     tests_passed: int = 0  # dbt data tests (and unit tests, if run) that passed
+    kind: str = stamp.FULL  # stamp.FULL or stamp.INCREMENTAL
 
 
 def staged_snapshots(snapshot: str | None = None) -> list[str]:
@@ -65,6 +73,7 @@ def build(
     export_marts: bool = True,
     exports: Sequence[str] | None = None,
     project_dir: Path | None = None,
+    incremental: bool = False,
 ) -> BuildResult:
     """Build the warehouse from every staged snapshot; export one snapshot's marts (all if None).
 
@@ -73,25 +82,40 @@ def build(
     depend on the data, so `make test` runs them and a routine refresh can skip them.
     exports: export these snapshots instead (a refresh exports only what its change affects).
     project_dir: a copy of the dbt project to build instead of this one (tests edit seeds there).
+    incremental: the warehouse is a copy of the published one, built by this code with the same
+    settings (pipelines.refresh.kind decides), and staging holds only the batch to (re)build.
     Raises BuildError (file, problem, fix) on any failure; the previous marts stay in place.
     """
     snapshots = staged_snapshots(snapshot)
     # dbt always reads every staged snapshot: the history marts compare each snapshot with the
     # one before it, so building one snapshot alone would export it without its history.
-    # `snapshot` only narrows what is exported.
-    staged_snapshots()
+    # `snapshot` only narrows what is exported. (An incremental build's staging holds its batch.)
+    batch = staged_snapshots()
     dbt_vars: dict[str, object] = {"snapshot": "*"}
     for name, on in (assumptions or {}).items():
         if name.upper() not in ASSUMPTIONS:
             raise BuildError(problem=f"unknown assumption {name!r}",
                              fix=f"use one of {', '.join(ASSUMPTIONS)}")
         dbt_vars[f"assume_{name.lower()}"] = bool(on)
-    command = ["build", "--full-refresh"]  # seeds are replaced, so an edited seed's new columns load
+    built_stamp = stamp.Stamp(stamp.FULL, stamp.fingerprint(project_dir), stamp.settings_of(dbt_vars),
+                              tuple(batch))
+    if incremental:
+        before = stamp.read(paths.warehouse_path())
+        if before is None or not before.matches(built_stamp):
+            raise BuildError(problem="an incremental build needs a warehouse built by this code with the same "
+                             "settings", fix="build everything (servir-pm build)", file=paths.warehouse_path())
+        built_stamp = built_stamp.after_batch(before)
+        # Seeds are unchanged (the code fingerprint covers them) and already in the copy.
+        command = ["build", "--exclude-resource-type", "seed"]
+    else:
+        command = ["build", "--full-refresh"]  # seeds are replaced, so an edited seed's new columns load
+    stamp.write_batch(paths.warehouse_path(), batch)
     if not unit_tests:
         command += ["--exclude-resource-type", "unit_test"]
     started = time.perf_counter()
     result = run_dbt(command, dbt_vars=dbt_vars, project_dir=project_dir)
     dbt_seconds = time.perf_counter() - started
+    stamp.write(paths.warehouse_path(), built_stamp)
     execution_seconds = float(getattr(result, "elapsed_time", 0.0) or 0.0)
     files: list[Path] = []
     started = time.perf_counter()
@@ -103,4 +127,4 @@ def build(
                        if getattr(getattr(r, "node", None), "resource_type", "") in ("test", "unit_test")
                        and str(r.status).lower() == "pass")
     return BuildResult(tuple(snapshots), tuple(files), dbt_seconds, execution_seconds,
-                       time.perf_counter() - started, tests_passed)
+                       time.perf_counter() - started, tests_passed, built_stamp.kind)

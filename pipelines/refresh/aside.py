@@ -1,11 +1,13 @@
 """Build a refresh's outputs aside, under data/.work/refresh-<run>/: ingest the changed snapshots
 (one that fails on a file-level input problem, or whose files changed while it was read, is left
-out and the others go on), link the unchanged ones' staging and marts, build the warehouse from all
-of them (dbt, every data test), export the marts and render the reports of every snapshot the
-change affects.
+out and the others go on), link the unchanged ones' staging and marts, build the warehouse (dbt, every
+data test): from all of them, or, when pipelines.refresh.kind allows, from a copy of the published
+warehouse and the affected snapshots alone; then export the marts and render the reports of every
+snapshot the change affects.
 
-Each ingest, the build and each report run in a process of their own (pipelines.refresh.stages):
-what one stage holds in memory is returned before the next one starts.
+Each ingest, the build and the reports (every affected snapshot's, in one process) run in a
+process of their own (pipelines.refresh.stages): what one stage holds in memory is returned before
+the next one starts.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from pipelines import paths
 from pipelines.errors import PipelineError
 from pipelines.refresh import stages
+from pipelines.refresh.kind import decide as decide_kind
 from pipelines.refresh.plan import Plan, input_stats
 from pipelines.refresh.series import SeriesInfo
 
@@ -125,21 +128,40 @@ def _leave_out(the_plan: Plan, state: dict[str, Any], snapshot: str, work: Path)
         the_plan.changed[snapshot] = "rebuilt from its published staging (its new inputs were left out)"
 
 
-def build_aside(the_plan: Plan, work: Path, lang: str, step: Steps) -> dict[str, Any]:
+def copy_warehouse(source: Path, target: Path) -> None:
+    """The published warehouse, as an incremental build's starting point: a real copy (the build
+    writes into it), by reflink where the file system shares blocks (btrfs, XFS), else byte by byte."""
+    import subprocess
+
+    done = subprocess.run(["cp", "--reflink=auto", str(source), str(target)], capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:  # no GNU cp (another system): the standard library's copy
+        shutil.copyfile(source, target)
+
+
+def build_aside(the_plan: Plan, state: dict[str, Any], work: Path, lang: str, step: Steps) -> dict[str, Any]:
     # Resolved before the redirect: inside it, paths.* point at the work folder.
     published_staging = {s: paths.staging_dir(s) for s in the_plan.snapshots}
     published_marts = {s: paths.marts_dir(s) for s in the_plan.snapshots}
+    published_warehouse = paths.warehouse_path()
     ingested = set(the_plan.changed) - the_plan.from_staging
     affected = the_plan.affected
+    how = decide_kind(the_plan, state, published_warehouse)
+    # A full build reads every snapshot; an incremental one only the batch (macros/batch.sql).
+    staged = affected if how.incremental else the_plan.snapshots
     with paths.outputs_redirected(work):
         for snapshot in the_plan.snapshots:
-            if snapshot not in ingested:
+            if snapshot not in ingested and snapshot in staged:
                 link_tree(published_staging[snapshot], paths.staging_dir(snapshot))
             if snapshot not in affected and published_marts[snapshot].is_dir():
                 link_tree(published_marts[snapshot], paths.marts_dir(snapshot))
+        if how.incremental:
+            step("copy warehouse")
+            copy_warehouse(published_warehouse, paths.warehouse_path())
         step("build")
-        counts = stages.run_stage("build", {"exports": affected})
-        if affected:  # every affected snapshot's reports in one process and one kernel
+        counts = stages.run_stage("build", {"exports": affected, "incremental": how.incremental})
+        counts["build"] = how.as_record()
+        if affected:  # every affected snapshot's reports in one process (pipelines.report.render.render_all)
             step(f"report {', '.join(affected)}")
             counts.update(stages.run_stage("report", {"snapshots": affected, "lang": lang}))
     return counts

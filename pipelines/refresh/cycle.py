@@ -95,7 +95,7 @@ def _refresh_locked(run_id: str, started: float, force: bool, lang: str, min_age
             runlog.append({**base, "event": "end", "finished_at": runlog.now(), "outcome": "no_change",
                            "seconds": round(seconds, 3), "snapshots": tried, "waiting": the_plan.waiting})
             return RefreshResult(run_id, "no_change", the_plan, seconds)
-        counts.update(build_aside(the_plan, steps.work, lang, steps))
+        counts.update(build_aside(the_plan, state, steps.work, lang, steps))
         steps("publish")
         publish.commit(_moves(the_plan, steps.work), _new_state(state, the_plan, run_id, counts),
                        removals=_removals(the_plan))
@@ -123,7 +123,8 @@ def _refresh_locked(run_id: str, started: float, force: bool, lang: str, min_age
     record: dict[str, Any] = {**base, "event": "end", "finished_at": runlog.now(), "outcome": outcome,
                               "seconds": round(seconds, 3), "snapshots": sorted({*the_plan.changed,
                                                                                  *(f.snapshot for f in failures)}),
-                              "published": the_plan.affected, "withdrawn": the_plan.withdrawn, "counts": counts,
+                              "published": the_plan.affected, "withdrawn": the_plan.withdrawn,
+                              "build": counts.pop("build", None), "counts": counts,
                               "step_seconds": steps.seconds,
                               "waiting": the_plan.waiting}
     if failures:

@@ -82,7 +82,7 @@ def _build(arguments: dict[str, Any]) -> dict[str, Any]:
     from pipelines.build.warehouse import build
     from pipelines.review.summary import classification_summary
 
-    built = build(exports=list(arguments["exports"]))
+    built = build(exports=list(arguments["exports"]), incremental=bool(arguments.get("incremental")))
     return {"dbt_tests_passed": built.tests_passed, "mart_files": len(built.files),
             "classification": classification_summary(paths.warehouse_path(), arguments["exports"])}
 

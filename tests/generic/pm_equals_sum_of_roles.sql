@@ -1,5 +1,6 @@
 {#- The PM count of `model` equals the PS + S + OS positions of `roles_model`, per `group_by`.
-    Used to tie Table 9/12 shaped marts to the role breakdown. -#}
+    Used to tie Table 9/12 shaped marts to the role breakdown. In an incremental run both sides are
+    the batch's rows (macros/batch.sql). -#}
 {% test pm_equals_sum_of_roles(model, pm_column, roles_model, count_column, group_by, where='true') %}
 with pm as (
     select {{ group_by | join(', ') }}, sum({{ pm_column }}) as pm
@@ -7,7 +8,7 @@ with pm as (
 ),
 roles as (
     select {{ group_by | join(', ') }}, sum({{ count_column }}) as role_total
-    from {{ roles_model }} where role in ('PS', 'S', 'OS') group by all
+    from {{ batch_test_rows(roles_model) }} where role in ('PS', 'S', 'OS') group by all
 )
 select *
 from pm full outer join roles using ({{ group_by | join(', ') }})

@@ -34,7 +34,7 @@ adjusted as (
         sum(women * cell_gap) / nullif(sum(women), 0) as adjusted_gap,
         count(*) as comparable_cells,
         cast(sum(women) as bigint) as women_in_comparable_cells
-    from {{ ref('mart_pay_gender_gap_cells') }}
+    from {{ batch_rows(ref('mart_pay_gender_gap_cells')) }}
     where is_comparable
     group by all
 )

@@ -19,5 +19,5 @@ select
     'PEN' as currency,
     price_year,
     max(valuation_price_year) as valuation_price_year
-from {{ ref('mart_valuation') }}
+from {{ batch_rows(ref('mart_valuation')) }}
 group by all

@@ -35,6 +35,20 @@ shares as (
     from by_level as b
     inner join {{ ref('stg_registry__snapshots') }} as s
         on s.snapshot = b.snapshot
+),
+
+-- The snapshots before the batch's are compared with too: in an incremental run (macros/batch.sql)
+-- their figures are this mart's own rows, kept from the builds that made them.
+compared as (
+    select * from shares
+    {%- if is_incremental() %}
+    union all by name
+    select * exclude (previous_snapshot, previous_pm_positions, previous_tpm_positions,
+                      previous_management_positions, previous_pm_appointed_share, previous_median_pay_pm,
+                      previous_pm_with_pay, pm_change, tpm_change, management_change, median_pay_pm_change_pct)
+    from {{ this }}
+    where snapshot not in (select snapshot from shares)
+    {%- endif %}
 )
 
 select
@@ -50,6 +64,8 @@ select
     tpm_positions - lag(tpm_positions) over w as tpm_change,
     management_positions - lag(management_positions) over w as management_change,
     median_pay_pm / nullif(lag(median_pay_pm) over w, 0) - 1 as median_pay_pm_change_pct
-from shares
+from compared
 -- Consecutive snapshots of the same series only (stg_registry__snapshots).
 window w as (partition by series, government_level order by snapshot_date asc nulls first, snapshot)
+-- Only the batch's rows are this run's to write.
+qualify snapshot in (select snapshot from shares)
