@@ -79,3 +79,22 @@ def test_a_profile_without_the_memory_default_is_a_clear_error(tmp_path: Path) -
     profile.write_text("      settings:\n        memory_limit: 1GB\n", encoding="utf-8")
     with pytest.raises(BuildError, match="no memory_limit default"):
         export.default_memory(profile)
+
+
+def test_position_level_csv_defuses_formulas_as_neutralize_does(tmp_path: Path) -> None:
+    # DuckDB writes the position-level CSVs (export_rows): its defusing must agree with csv_safety's.
+    import duckdb
+
+    from pipelines.build import export_rows
+
+    texts = ["=1+1", "+51 999", "-12.5", "+7", "@x", "abc", None, "\tTAB"]
+    con = duckdb.connect()
+    con.execute("create table mart_made_up (snapshot varchar, position_title varchar)")
+    con.executemany("insert into mart_made_up values ('s', ?)", [[t] for t in texts])
+    export_rows.copy_mart(con, "mart_made_up", "s", tmp_path)
+    written = pl.read_csv(tmp_path / "mart_made_up.csv", schema_overrides={"position_title": pl.String})
+    expected = neutralize(pl.DataFrame({"position_title": texts}))["position_title"].to_list()
+    def order(values: list[str | None]) -> list[str | None]:
+        return sorted(values, key=lambda v: (v is None, v or ""))
+    assert order(written["position_title"].to_list()) == order(expected)
+    assert "'=1+1" in expected and "-12.5" in expected  # the reference does defuse, and spares numbers
