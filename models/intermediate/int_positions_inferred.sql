@@ -100,34 +100,36 @@ texts as (
     select distinct unit_name from combos where unit_name is not null
 ),
 
--- Each text as a list of words, mapped and de-duplicated as lists (no row per word to sort and
--- aggregate back). One map holds title_word_map (its words are unique: its seed test; a word listed
--- twice in different case would stop the build, map keys being unique).
-word_lookup as (
-    select map_from_entries(list(struct_pack(k := word, v := replacement))) as replacements
-    from word_map
+split as (
+    select
+        raw_text,
+        string_split(trim(regexp_replace(lower(strip_accents(raw_text)), '[^a-z0-9]+', ' ', 'g')), ' ') as words
+    from texts
+),
+
+words as (
+    select raw_text, unnest(range(1, len(words) + 1)) as word_index, unnest(words) as word
+    from split
 ),
 
 mapped as (
-    select
-        t.raw_text,
-        list_filter(
-            list_transform(
-                string_split(trim(regexp_replace(lower(strip_accents(t.raw_text)), '[^a-z0-9]+', ' ', 'g')), ' '),
-                lambda w: coalesce(m.replacements[w], w)),
-            lambda w: w <> '') as words
-    from texts as t
-    cross join word_lookup as m
+    select w.raw_text, w.word_index, coalesce(m.replacement, w.word) as word
+    from words as w
+    left join word_map as m on m.word = w.word
+    where coalesce(m.replacement, w.word) <> ''
+),
+
+deduplicated as (
+    -- "Jefe (e) Jefe de ..." and repeated words read once.
+    select raw_text, word_index, word
+    from mapped
+    qualify word is distinct from lag(word) over (partition by raw_text order by word_index)
 ),
 
 normalized as (
-    -- "Jefe (e) Jefe de ..." and repeated words read once. A text left with no word has no row,
-    -- so its normalized text is null.
-    select
-        raw_text,
-        array_to_string(list_filter(words, lambda w, i: i = 1 or w <> words[i - 1]), ' ') as norm_text
-    from mapped
-    where len(words) > 0
+    select raw_text, string_agg(word, ' ' order by word_index) as norm_text
+    from deduplicated
+    group by raw_text
 ),
 
 combos_texts as (
