@@ -30,7 +30,9 @@ assumption_flags as (
 
 -- Positions with what their titles say (organizational level, body type, public officer or not a
 -- management position) when the registry does not give it: models/intermediate/int_positions_inferred.
-positions as (
+-- Read by several steps below: all of them (the build) are scanned again rather than written aside;
+-- the few an assumption can move (positions_where) are kept once.
+positions as {% if not positions_where %}not {% endif %}materialized (
     select * from {{ ref('int_positions_inferred') }}
     {%- if positions_where %} where {{ positions_where }}{% endif %}
 ),
@@ -101,6 +103,7 @@ tpm as (
         organizational_level,
         requires_annex_09,
         nullif(title_pattern, '') as title_pattern,
+        {{ fold_text("nullif(title_pattern, '')") }} as folded_title_pattern,
         nullif(management, '') as management,
         applies_to_type_b
     from {{ ref('tpm_rules') }}
@@ -181,7 +184,9 @@ entities_read as (
     qualify row_number() over (partition by ek.snapshot, ek.entity_id order by r.precedence nulls last) = 1
 ),
 
-positions_keyed as (
+-- Not materialized: written aside, 1.4 M wide rows spill past DuckDB's memory budget and every
+-- later read comes back from disk; recomputing these joins with small tables costs less.
+positions_keyed as not materialized (
     select
         p.snapshot || '/' || p.position_id as position_key,
         p.*,
@@ -231,9 +236,31 @@ positions_keyed as (
         and ov.entity_classification = coalesce(e.rules_entity_classification, e.effective_entity_classification)
 ),
 
+-- What decides a position's group is a handful of its columns: the tables are read once per
+-- distinct combination of them (a few thousand at national scale), not once per position.
+decision_keys as (
+    select
+        md5(to_json([effective_entity_classification, body_group, cast(rules_organizational_level as varchar),
+                     cast(organizational_level as varchar), body_type, title_reading, effective_government_level,
+                     rules_entity_classification])) as decision_key,
+        *
+    from (
+        select distinct
+            effective_entity_classification,
+            body_group,
+            rules_organizational_level,
+            organizational_level,
+            body_type,
+            title_reading,
+            effective_government_level,
+            rules_entity_classification
+        from positions_keyed
+    )
+),
+
 outcome_matches as (
     select
-        k.position_key,
+        k.decision_key,
         o.rule_key,
         'classification_outcomes' as rule_source,
         o.servant_group,
@@ -244,7 +271,7 @@ outcome_matches as (
         case when o.applies = 'before_rules' then 1 else 3 end as stage,
         o.precedence,
         o.match_body_group is not null as matched_body_group
-    from positions_keyed as k
+    from decision_keys as k
     inner join outcomes as o
         on (o.match_entity_classification is null
             or o.match_entity_classification = k.effective_entity_classification)
@@ -261,7 +288,7 @@ outcome_matches as (
 -- (title_reading from int_positions_inferred), is decided before the tables are read.
 title_outcome_matches as (
     select
-        k.position_key,
+        k.decision_key,
         o.rule_key,
         'title_reading_outcomes' as rule_source,
         o.servant_group,
@@ -272,14 +299,14 @@ title_outcome_matches as (
         1 as stage,
         o.precedence,
         false as matched_body_group
-    from positions_keyed as k
+    from decision_keys as k
     inner join {{ ref('title_reading_outcomes') }} as o
         on o.title_reading = k.title_reading
 ),
 
 rule_matches as (
     select
-        k.position_key,
+        k.decision_key,
         r.rule_key,
         'classification_rules' as rule_source,
         r.servant_group,
@@ -290,7 +317,7 @@ rule_matches as (
         2 as stage,
         0 as precedence,
         false as matched_body_group
-    from positions_keyed as k
+    from decision_keys as k
     inner join rules as r
         on r.government_level = k.effective_government_level
         and r.entity_classification = k.rules_entity_classification
@@ -311,7 +338,42 @@ decided as (
         union all
         select * from rule_matches
     )
-    qualify row_number() over (partition by position_key order by stage, precedence, rule_key) = 1
+    qualify row_number() over (partition by decision_key order by stage, precedence, rule_key) = 1
+),
+
+-- Every position with its decision, joined on the decision columns (null matches null).
+positions_decided as not materialized (
+    select
+        k.*,
+        d.servant_group,
+        d.role,
+        d.rule_key,
+        d.rule_source,
+        d.reason,
+        d.rule_assumption,
+        d.rule_assumption_state,
+        d.matched_body_group
+    from positions_keyed as k
+    inner join decision_keys as dk
+        on dk.effective_entity_classification is not distinct from k.effective_entity_classification
+        and dk.body_group is not distinct from k.body_group
+        and dk.rules_organizational_level is not distinct from k.rules_organizational_level
+        and dk.organizational_level is not distinct from k.organizational_level
+        and dk.body_type is not distinct from k.body_type
+        and dk.title_reading is not distinct from k.title_reading
+        and dk.effective_government_level is not distinct from k.effective_government_level
+        and dk.rules_entity_classification is not distinct from k.rules_entity_classification
+    inner join decided as d
+        on d.decision_key = dk.decision_key
+),
+
+-- Rule 3 reads the folded "title unit" of PM positions: folded once per distinct (title, unit).
+pm_names as (
+    select
+        position_title,
+        unit_name,
+        {{ fold_text("coalesce(position_title, '') || ' ' || coalesce(unit_name, '')") }} as folded_name
+    from (select distinct position_title, unit_name from positions_decided where servant_group = 'PM')
 ),
 
 tpm_candidates as (
@@ -324,12 +386,13 @@ tpm_candidates as (
         t.management,
         -- Rule 3 ranking inputs: how many of the management's patterns the name matches, its length.
         count(*) over (partition by k.position_key, t.management) as management_patterns_matched,
-        length({{ fold_text("coalesce(k.position_title, '') || ' ' || coalesce(k.unit_name, '')") }}) as name_length
-    from positions_keyed as k
-    inner join decided as d
-        on d.position_key = k.position_key
+        length(n.folded_name) as name_length
+    from positions_decided as k
+    inner join pm_names as n
+        on n.position_title is not distinct from k.position_title
+        and n.unit_name is not distinct from k.unit_name
     inner join tpm as t
-        on d.servant_group = 'PM'
+        on k.servant_group = 'PM'
         and t.government_level = k.effective_government_level
         and t.entity_classification = k.rules_entity_classification
         and t.organizational_level = k.rules_organizational_level
@@ -338,9 +401,7 @@ tpm_candidates as (
         -- Rule 3: "even if they have another name" (000:1108): accent/case/punctuation-insensitive
         -- substring of the title or the unit name, one pattern per wording (tpm_rules.title_pattern).
         and (t.title_pattern is null
-            or (length({{ fold_text('t.title_pattern') }}) > 0
-                and position({{ fold_text('t.title_pattern') }}
-                    in {{ fold_text("coalesce(k.position_title, '') || ' ' || coalesce(k.unit_name, '')") }}) > 0))
+            or (length(t.folded_title_pattern) > 0 and position(t.folded_title_pattern in n.folded_name) > 0))
     qualify row_number() over (partition by k.position_key order by t.tpm_rule, t.rule_key) = 1
 ),
 
@@ -381,12 +442,12 @@ select
     k.rules_entity_classification,
     k.rules_organizational_level,
     k.type_b_reading,
-    d.servant_group,
-    d.role,
-    d.rule_key,
-    d.rule_source,
-    case when d.servant_group = 'not_determined' then d.reason end as not_determined_reason,
-    d.reason as outcome_reason,
+    k.servant_group,
+    k.role,
+    k.rule_key,
+    k.rule_source,
+    case when k.servant_group = 'not_determined' then k.reason end as not_determined_reason,
+    k.reason as outcome_reason,
     coalesce(k.effective_government_level, '?') || ' | ' || coalesce(k.rules_entity_classification, '?')
         || ' | ' || coalesce(cast(k.rules_organizational_level as varchar), '?') || ' | '
         || coalesce(k.body_group, '?') as rule_lookup_key,
@@ -401,9 +462,9 @@ select
     -- read is the one the assumption chooses.
     nullif(concat_ws(',',
         -- (A4 decides through an outcome row matching its overridden body group.)
-        case when d.rule_source = 'classification_rules' or d.matched_body_group then k.body_group_assumption end,
+        case when k.rule_source = 'classification_rules' or k.matched_body_group then k.body_group_assumption end,
         case when k.inherits_parent then 'A2' end,
-        case when d.rule_assumption_state = 'on' then d.rule_assumption end
+        case when k.rule_assumption_state = 'on' then k.rule_assumption end
     ), '') as assumptions_applied,
     k.position_title,
     k.unit_name,
@@ -437,12 +498,10 @@ select
     k.needs_review and eo.rule_key is null as needs_review,
     k.source_file,
     k.source_row
-from positions_keyed as k
-inner join decided as d
-    on d.position_key = k.position_key
+from positions_decided as k
 left join outcomes as eo
-    on eo.rule_key = d.rule_key
-    and d.rule_source = 'classification_outcomes'
+    on eo.rule_key = k.rule_key
+    and k.rule_source = 'classification_outcomes'
     and eo.match_entity_classification is not null
     and eo.match_body_group is null
     and eo.match_min_organizational_level is null

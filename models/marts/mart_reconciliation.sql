@@ -138,22 +138,45 @@ management as (
     where m.is_management_position
 ),
 
+-- Management positions counted per snapshot and per value a share check can name, before meeting
+-- the checks: each check then sums a few hundred cells instead of scanning every position. The
+-- sector is folded once per distinct sector.
+sectors as (
+    select
+        sector,
+        {{ fold_text("regexp_replace(sector, '^[0-9\\s.\\-]+', '')") }} as folded_sector
+    from (select distinct sector from management)
+),
+
+management_cells as (
+    select
+        m.snapshot,
+        m.graph5_category,
+        m.graph6_group,
+        m.sector is not null as has_sector,
+        s.folded_sector,
+        count(*) as positions
+    from management as m
+    left join sectors as s
+        on s.sector is not distinct from m.sector
+    group by all
+),
+
 parameter_counts as (
     select
         s.snapshot,
         c.metric,
         c.scope,
         c.parameter,
-        count(m.position_key) as management_positions,
-        count(m.position_key) filter (where m.sector is not null) as with_sector,
-        count(m.position_key) filter (where m.graph5_category = c.parameter) as in_body_category,
-        count(m.position_key) filter (where m.graph6_group = c.parameter) as in_entity_group,
-        count(m.position_key) filter (
-            where {{ fold_text("regexp_replace(m.sector, '^[0-9\\s.\\-]+', '')") }}
-                = {{ fold_text('c.parameter') }}) as in_sector
+        coalesce(sum(m.positions), 0)::bigint as management_positions,
+        coalesce(sum(m.positions) filter (where m.has_sector), 0)::bigint as with_sector,
+        coalesce(sum(m.positions) filter (where m.graph5_category = c.parameter), 0)::bigint as in_body_category,
+        coalesce(sum(m.positions) filter (where m.graph6_group = c.parameter), 0)::bigint as in_entity_group,
+        coalesce(sum(m.positions) filter (where m.folded_sector = {{ fold_text('c.parameter') }}), 0)::bigint
+            as in_sector
     from snapshots as s
     cross join checks as c
-    left join management as m
+    left join management_cells as m
         on m.snapshot = s.snapshot
     where c.metric in ('share_body', 'share_group', 'share_sector')
     group by s.snapshot, c.metric, c.scope, c.parameter

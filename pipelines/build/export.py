@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from functools import cache
@@ -42,7 +43,7 @@ from pipelines.swap import swap_in
 MART_PREFIX = "mart_"
 EXCEL_MAX_ROWS = 1_048_576  # rows in a worksheet, header included
 MEMORY_ENV = "SERVIR_PM_DUCKDB_MEMORY"  # the export's DuckDB budget, as the build's (profiles.yml)
-DEFAULT_MEMORY = "1GB"
+PROFILES_PATH = paths.PROJECT_ROOT / "profiles.yml"
 
 
 @cache
@@ -56,6 +57,23 @@ def workbook_max_rows(path: Path = PARAMETERS_PATH) -> int:
 def sheet_limit() -> int:
     """Rows of a mart that go into its sheet: the parameter, never beyond what a sheet holds."""
     return min(workbook_max_rows(), EXCEL_MAX_ROWS - 1)
+
+
+@cache
+def default_memory(profiles: Path = PROFILES_PATH) -> str:
+    """The build's DuckDB memory_limit default, read from profiles.yml so it is written in one place."""
+    text = profiles.read_text(encoding="utf-8")
+    found = re.search(r"memory_limit:\s*\"\{\{\s*env_var\('" + MEMORY_ENV + r"',\s*'([^']+)'\)", text)
+    if found is None:
+        raise BuildError(problem=f"no memory_limit default for {MEMORY_ENV} in the dbt profile",
+                         fix=f"write it as memory_limit: \"{{{{ env_var('{MEMORY_ENV}', '1GB') }}}}\"",
+                         file=profiles)
+    return found.group(1)
+
+
+def duckdb_memory() -> str:
+    """The export's DuckDB budget: the environment's, else the build's default (profiles.yml)."""
+    return os.environ.get(MEMORY_ENV) or default_memory()
 
 
 def publishable(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -117,7 +135,7 @@ def export_marts(snapshots: Sequence[str] | None = None, warehouse: Path | None 
     if not source.is_file():
         raise BuildError(problem="the warehouse does not exist", fix="run the build first", file=source)
     con = duckdb.connect(str(source), read_only=True,
-                         config={"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY)})
+                         config={"memory_limit": duckdb_memory()})
     try:
         marts = mart_names(con)
         if not marts:

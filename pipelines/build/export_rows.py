@@ -72,9 +72,11 @@ def _published_expr(name: str, kind: str, blank: set[str]) -> str:
     if name in blank:
         return f"cast(null as {kind}) as {column}"
     if kind == "VARCHAR":
+        # Nested, not `and`: DuckDB evaluates a CASE branch only for the rows reaching it, so the
+        # second expression runs on the few cells that start like a formula, not on every cell.
         return (f"case when regexp_matches({column}, {_literal(_FORMULA_START)}) "
-                f"and not regexp_matches({column}, {_literal(_PLAIN_NUMBER)}) "
-                f"then '''' || {column} else {column} end as {column}")
+                f"then case when regexp_matches({column}, {_literal(_PLAIN_NUMBER)}) then {column} "
+                f"else '''' || {column} end else {column} end as {column}")
     return column
 
 

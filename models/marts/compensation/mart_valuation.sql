@@ -20,7 +20,8 @@
 --                    (seeds/compensation/transition_assumptions.csv; empty = already in the new
 --                    regime: the selected annualization's cost_months_a_year), the annualization
 --                    mart_transition_cost uses too;  gap = valued - current
-with positions as (
+-- Not materialized: read once for the rows and once for the distinct amounts looked up in bands.
+with positions as not materialized (
     select
         p.*,
         e.budget_pia_2014,
@@ -40,6 +41,26 @@ with positions as (
 
 params as (select * from {{ ref('valuation_parameters') }}),
 
+-- The budget range and people band of each distinct amount (a few hundred), joined back by
+-- equality: a range join over every position sorted 1.3 M rows twice.
+budget_ranges as (
+    select v.budget_range_pia, br.band
+    from (select distinct budget_range_pia from positions) as v
+    inner join params as br
+        on br.component = 'budget_range'
+        and v.budget_range_pia >= br.min_value
+        and (br.max_value is null or v.budget_range_pia < br.max_value)
+),
+
+people_bands as (
+    select v.people_managed, pb.band, pb.pct
+    from (select distinct people_managed from positions) as v
+    inner join params as pb
+        on pb.component = 'adjusted_people'
+        and v.people_managed >= pb.min_value
+        and (pb.max_value is null or v.people_managed <= pb.max_value)
+),
+
 keyed as (
     select
         p.*,
@@ -50,14 +71,10 @@ keyed as (
         fn.pct as function_pct,
         case when p.is_prioritized then coalesce(pr.pct, 0) else 0 end as prioritized_pct
     from positions as p
-    left join params as br
-        on br.component = 'budget_range'
-        and p.budget_range_pia >= br.min_value
-        and (br.max_value is null or p.budget_range_pia < br.max_value)
-    left join params as pb
-        on pb.component = 'adjusted_people'
-        and p.people_managed >= pb.min_value
-        and (pb.max_value is null or p.people_managed <= pb.max_value)
+    left join budget_ranges as br
+        on br.budget_range_pia = p.budget_range_pia
+    left join people_bands as pb
+        on pb.people_managed = p.people_managed
     left join params as fn
         on fn.component = 'adjusted_function'
         and fn.function_type = p.function_type
