@@ -51,8 +51,11 @@ scalar_metrics as (
             / nullif(count(*) filter (where is_management_position), 0) end as share_appointed,
         count(*) filter (where servant_group = 'PM' and is_tpm)
             / nullif(count(*) filter (where servant_group = 'PM'), 0) as tpm_share_of_pm,
-        -- Positions held by Public Managers Corps members (contract labor_regime pmc).
-        count(*) filter (where labor_regime = 'pmc')::double as pmc_positions,
+        -- Positions held by Public Managers Corps members (contract labor_regime pmc); null (not 0)
+        -- when the registry gives no labor regime at all (macros/labor_regimes.sql): page 05 then
+        -- reads "sin dato" instead of a -100% gap against the published figure.
+        case when count(*) filter (where {{ labor_regime_known('labor_regime') }}) > 0 then
+            count(*) filter (where labor_regime = 'pmc')::double end as pmc_positions,
         -- Regional TPM under Table 11 item 3 (tpm_rules rows naming a management).
         count(*) filter (where servant_group = 'PM' and is_tpm and tpm_management is not null)::double as tpm_item3
     from classified
