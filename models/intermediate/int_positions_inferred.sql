@@ -7,13 +7,10 @@
 -- (seeds/review/position_review_decisions.csv); then the title rules (seeds/inference). A title
 -- that Table 5 makes a public officer is read as one even when the input gives a level (issue 11).
 -- Every rule lives in the seeds; this model only knows how to normalize a text and match a row.
--- The work is done once per distinct (title, unit, entity) combination, not per position, and the
--- text matching once per distinct text (a national payroll repeats its texts across entities).
+-- The work is done once per distinct (title, unit, entity) combination, not per position.
 with
 
--- Not materialized: read twice (combinations, then every position), a column scan each time is
--- cheaper than writing the wide rows aside.
-positions as not materialized (select * from {{ ref('stg_registry__positions') }}),
+positions as (select * from {{ ref('stg_registry__positions') }}),
 
 -- Final entity classification and government level: given, decided or inferred from the name.
 entities as (
@@ -50,7 +47,7 @@ rules as (
 ),
 
 functions as (
-    select rule_key, priority, ' ' || pattern as spaced_pattern, body_type from {{ ref('body_type_functions') }}
+    select rule_key, priority, pattern, body_type from {{ ref('body_type_functions') }}
 ),
 
 decisions as (
@@ -65,11 +62,14 @@ decisions as (
     from {{ ref('position_review_decisions') }}
 ),
 
-keyed as not materialized (  -- as positions
+keyed as (
     select
         p.*,
         e.government_level as entity_government_level,
-        e.entity_classification as entity_entity_classification
+        e.entity_classification as entity_entity_classification,
+        -- One key per (title, unit, level, classification) combination, nulls included: every
+        -- step below joins and ranks on it (JSON keeps a null apart from the text 'null').
+        md5(to_json([p.position_title, p.unit_name, e.government_level, e.entity_classification])) as combo_key
     from positions as p
     left join entities as e
         on e.snapshot = p.snapshot
@@ -77,19 +77,13 @@ keyed as not materialized (  -- as positions
 ),
 
 combos as (
-    select
-        -- One key per (title, unit, level, classification) combination, nulls included: every
-        -- step below joins and ranks on it (JSON keeps a null apart from the text 'null').
-        md5(to_json([position_title, unit_name, government_level, entity_classification])) as combo_key,
-        *
-    from (
-        select distinct
-            position_title,
-            unit_name,
-            entity_government_level as government_level,
-            entity_entity_classification as entity_classification
-        from keyed
-    )
+    select distinct
+        combo_key,
+        position_title,
+        unit_name,
+        entity_government_level as government_level,
+        entity_entity_classification as entity_classification
+    from keyed
 ),
 
 -- Normalize each distinct text once: lower case, no accents, punctuation as spaces, then every
@@ -167,125 +161,52 @@ combos_normalized as (
 -- The texts each combination offers to the rules, in order of preference: the unit named after a
 -- head noun, the title itself, the title read as a unit name, the registry's unit name.
 candidates as (
-    select combo_key, government_level, entity_classification, title_unit_part as candidate_text,
-        'unit' as applies_to, 1 as candidate_rank
+    select *, title_unit_part as candidate_text, 'unit' as applies_to, 1 as candidate_rank
     from combos_normalized where title_unit_part is not null
     union all
-    select combo_key, government_level, entity_classification, title_normalized, 'title', 2
-    from combos_normalized where title_normalized is not null
+    select *, title_normalized, 'title', 2 from combos_normalized where title_normalized is not null
     union all
-    select combo_key, government_level, entity_classification, title_normalized, 'unit', 3
-    from combos_normalized where title_normalized is not null
+    select *, title_normalized, 'unit', 3 from combos_normalized where title_normalized is not null
     union all
-    select combo_key, government_level, entity_classification, unit_normalized, 'unit', 4
-    from combos_normalized where unit_normalized is not null
-),
-
--- Which rules each distinct text matches, once per text: the level and scope of the entity are
--- checked per combination below. Equality joins where the match allows: an exact rule equals the
--- text; a prefix rule (text || ' ' starts with pattern || ' ') equals the text cut at one of its
--- spaces, so the text's cuts up to the longest prefix pattern's word count are joined on equality
--- instead of testing every text against every rule.
-candidate_texts as (
-    select distinct applies_to, candidate_text from candidates
-),
-
-prefix_words as (
-    select max(len(string_split(pattern, ' '))) as max_words from rules where match = 'prefix'
-),
-
-text_prefixes as (
-    select
-        t.applies_to,
-        t.candidate_text,
-        unnest(list_transform(range(1, least(len(t.words), w.max_words) + 1),
-                              lambda k: array_to_string(t.words[1:k], ' '))) as prefix
-    from (select *, string_split(candidate_text, ' ') as words from candidate_texts) as t
-    cross join prefix_words as w
-),
-
-text_rule_matches as (
-    select t.applies_to, t.candidate_text, r.rule_key
-    from candidate_texts as t
-    inner join rules as r
-        on r.applies_to = t.applies_to
-        and r.match = 'exact'
-        and r.pattern = t.candidate_text
-    union all
-    select t.applies_to, t.candidate_text, r.rule_key
-    from text_prefixes as t
-    inner join rules as r
-        on r.applies_to = t.applies_to
-        and r.match = 'prefix'
-        and r.pattern = t.prefix
-    union all
-    select t.applies_to, t.candidate_text, r.rule_key
-    from candidate_texts as t
-    inner join (select *, ' ' || pattern || ' ' as padded_pattern from rules where match = 'contains') as r
-        on r.applies_to = t.applies_to
-        and contains(' ' || t.candidate_text || ' ', r.padded_pattern)
-),
-
--- The classifications each scoped rule applies to (inference_entity_scopes).
-rule_scope_classes as (
-    select distinct r.rule_key, s.entity_classification
-    from rules as r
-    inner join scopes as s
-        on s.entity_scope = r.entity_scope
+    select *, unit_normalized, 'unit', 4 from combos_normalized where unit_normalized is not null
 ),
 
 rule_matches as (
     select
         c.combo_key,
         c.candidate_rank,
-        r.rule_key,
-        r.is_generic,
-        r.priority
+        r.*
     from candidates as c
-    inner join text_rule_matches as m
-        on m.applies_to = c.applies_to
-        and m.candidate_text = c.candidate_text
     inner join rules as r
-        on r.rule_key = m.rule_key
-    left join rule_scope_classes as rs
-        on rs.rule_key = r.rule_key
-        and rs.entity_classification = c.entity_classification
-    where (r.government_level is null or r.government_level = c.government_level)
-        and (r.entity_scope is null or rs.rule_key is not null)
+        on r.applies_to = c.applies_to
+        and ((r.match = 'exact' and c.candidate_text = r.pattern)
+            or (r.match = 'prefix' and starts_with(c.candidate_text || ' ', r.pattern || ' '))
+            or (r.match = 'contains' and position(' ' || r.pattern || ' ' in ' ' || c.candidate_text || ' ') > 0))
+        and (r.government_level is null or r.government_level = c.government_level)
+        and (r.entity_scope is null or exists (
+            select 1 from scopes as s
+            where s.entity_scope = r.entity_scope and s.entity_classification = c.entity_classification))
 ),
 
 best_rule as (
-    select b.combo_key, b.candidate_rank, r.*
-    from (
-        select combo_key, candidate_rank, rule_key
-        from rule_matches
-        qualify row_number() over (
-            partition by combo_key
-            order by is_generic, candidate_rank, priority, rule_key
-        ) = 1
-    ) as b
-    inner join rules as r
-        on r.rule_key = b.rule_key
+    select *
+    from rule_matches
+    qualify row_number() over (
+        partition by combo_key
+        order by is_generic, candidate_rank, priority, rule_key
+    ) = 1
 ),
 
--- Body-type functions read the title and unit only: matched once per distinct pair.
 function_matches as (
     select
-        t.title_normalized,
-        t.unit_normalized,
+        c.combo_key,
         f.rule_key as function_rule,
         f.body_type as function_body_type
-    from (
-        select
-            title_normalized,
-            unit_normalized,
-            ' ' || coalesce(title_normalized, '') || ' ' || coalesce(unit_normalized, '') as spaced_text
-        from (select distinct title_normalized, unit_normalized from combos_normalized)
-    ) as t
+    from combos_normalized as c
     inner join functions as f
-        on contains(t.spaced_text, f.spaced_pattern)
+        on position(' ' || f.pattern in ' ' || coalesce(c.title_normalized, '') || ' ' || coalesce(c.unit_normalized, '')) > 0
     qualify row_number() over (
-        partition by t.title_normalized, t.unit_normalized
+        partition by c.combo_key
         order by f.priority, f.rule_key
     ) = 1
 ),
@@ -305,10 +226,7 @@ best_decision as (
 
 readings as (
     select
-        c.position_title,
-        c.unit_name,
-        c.government_level,
-        c.entity_classification,
+        c.combo_key,
         c.title_normalized,
         c.unit_normalized,
         r.rule_key as inference_rule,
@@ -331,8 +249,7 @@ readings as (
     left join best_rule as r
         on r.combo_key = c.combo_key
     left join function_matches as fm
-        on fm.title_normalized is not distinct from c.title_normalized
-        and fm.unit_normalized is not distinct from c.unit_normalized
+        on fm.combo_key = c.combo_key
     left join best_decision as d
         on d.combo_key = c.combo_key
 ),
@@ -357,10 +274,7 @@ resolved as (
         r.decision_id is not null as is_decided
     from keyed as k
     left join readings as r
-        on r.position_title is not distinct from k.position_title
-        and r.unit_name is not distinct from k.unit_name
-        and r.government_level is not distinct from k.entity_government_level
-        and r.entity_classification is not distinct from k.entity_entity_classification
+        on r.combo_key = k.combo_key
 ),
 
 final as (
@@ -381,7 +295,7 @@ final as (
 )
 
 select
-    * exclude (organizational_level, body_type, entity_government_level, entity_entity_classification,
+    * exclude (organizational_level, body_type, entity_government_level, entity_entity_classification, combo_key,
                rule_reading, rule_level, rule_body_type, rule_confidence, is_decided),
     organizational_level as organizational_level_input,
     body_type as body_type_input,
