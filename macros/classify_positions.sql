@@ -372,7 +372,7 @@ pm_names as (
     select
         position_title,
         unit_name,
-        {{ fold_text("coalesce(position_title, '') || ' ' || coalesce(unit_name, '')") }} as folded_name
+        {{ fold_title_unit('position_title', 'unit_name') }} as folded_name
     from (select distinct position_title, unit_name from positions_decided where servant_group = 'PM')
 ),
 

@@ -55,6 +55,13 @@
 {%- endmacro %}
 
 
+{% macro fold_title_unit(title, unit) -%}
+    {#- The folded "title unit" text that Rule 3 (classify_positions) and the pay benchmark checks
+        (int_pay_benchmark_checks) match their name patterns against: one definition for both. -#}
+    {{ fold_text("coalesce(" ~ title ~ ", '') || ' ' || coalesce(" ~ unit ~ ", '')") }}
+{%- endmacro %}
+
+
 {% macro flag(name) -%}
     {#- A boolean var that may arrive as a string from --vars ("false", "off", "0"). -#}
     {%- set value = var(name) -%}

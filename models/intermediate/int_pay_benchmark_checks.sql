@@ -56,7 +56,7 @@ texts as (
     select
         position_title,
         unit_name,
-        {{ fold_text("coalesce(position_title, '') || ' ' || coalesce(unit_name, '')") }} as folded_text
+        {{ fold_title_unit('position_title', 'unit_name') }} as folded_text
     from (select distinct position_title, unit_name from positions)
 )
 
