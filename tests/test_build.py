@@ -8,6 +8,7 @@ seconds per call, so the module builds once and the tests read the result.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -298,3 +299,64 @@ def test_a_position_list_longer_than_a_sheet_is_left_out_of_the_workbook(
     assert note[0] == "note" and "use mart_valuation.csv or mart_valuation.parquet" in note[1]
     monkeypatch.undo()
     export.export_marts([SNAPSHOT])  # as the other tests expect it
+
+
+def test_planted_bad_rows_fail_the_data_tests_and_their_rows_name_the_column(
+        built: build.BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generic tests that check several columns (or expressions) in one node still fail on one
+    bad row, and the failure rows say which column (or expression) to fix: a null, a value outside
+    the accepted set, a duplicate and a broken identity, planted in a copy of the built warehouse."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(paths.warehouse_path(), copy / "warehouse.duckdb")
+    _use_data_dir(monkeypatch, copy)
+    with duckdb.connect(str(copy / "warehouse.duckdb")) as con:
+        con.execute("update int_positions_classified set servant_group = null where position_id = 'P04'")
+        con.execute("update stg_registry__positions set sex = 'X' where position_id = 'P01'")
+        con.execute("insert into int_positions_classified select * from int_positions_classified "
+                    "where position_id = 'P03'")
+        con.execute("insert into stg_registry__positions select * from stg_registry__positions "
+                    "where position_id = 'P02'")
+        # a position the inference lost, and one it made up
+        con.execute("delete from int_positions_inferred where position_id = 'P05'")
+        con.execute("insert into int_positions_inferred select * replace ('P99' as position_id) "
+                    "from int_positions_inferred where position_id = 'P06'")
+        # breaks the third of mart_tpm's three expressions only (the others do not read pm_upper_bound)
+        con.execute("update mart_tpm set pm_upper_bound = pm - 1 where government_level = 'national'")
+    tests = ["test_name:not_null_columns,int_positions_classified",
+             "test_name:accepted_values_columns,stg_registry__positions",
+             "test_name:unique_combination,stg_registry__positions",
+             "test_name:classified_exactly_once,int_positions_classified",
+             "test_name:classified_exactly_once,int_positions_inferred",
+             "test_name:expressions_are_true,mart_tpm"]
+    with pytest.raises(BuildError) as failed:
+        run_dbt(["test", "--store-failures", "--select", *tests])
+    message = str(failed.value)
+    for name in ("not_null_columns_int_positions_classified", "accepted_values_columns_stg_registry__positions",
+                 "unique_combination_stg_registry__positions", "classified_exactly_once_int_positions_classified",
+                 "classified_exactly_once_int_positions_inferred", "expressions_are_true_mart_tpm"):
+        assert f"test.servir_pm.{name}" in message
+    assert "Got 1 result," in message  # e.g. the one null row (not_null_columns counts rows, not columns)
+
+    manifest = json.loads((paths.PROJECT_ROOT / "target" / "manifest.json").read_text(encoding="utf-8"))
+    tables = {n["name"]: n["alias"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+
+    def failures(test: str) -> list[tuple]:
+        """The rows --store-failures kept, in a table named after the test (its alias)."""
+        [table] = [alias for name, alias in tables.items() if name.startswith(test + "_")]
+        with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
+            return con.execute(f'select * from main_dbt_test__audit."{table}"').fetchall()
+
+    assert failures("not_null_columns_int_positions_classified") == [("servant_group", 1)]
+    assert failures("accepted_values_columns_stg_registry__positions") == [("sex", "X", 1)]
+    assert failures("unique_combination_stg_registry__positions") == [(SNAPSHOT, "P02", 2)]
+    # (snapshot, position_id, rows in the source, rows in the model)
+    assert failures("classified_exactly_once_int_positions_classified") == [(SNAPSHOT, "P03", 1, 2)]
+    assert sorted(failures("classified_exactly_once_int_positions_inferred")) == [(SNAPSHOT, "P05", 1, 0),
+                                                                                 (SNAPSHOT, "P99", 0, 1)]
+    broken = failures("expressions_are_true_mart_tpm")
+    assert [row[0] for row in broken] == ["pm_upper_bound >= pm and tpm_upper_bound >= tpm"]
