@@ -100,6 +100,13 @@ def _header_spellings(table: str, column: str) -> list[str]:
     return [column, *sorted(dict.fromkeys(aliases))]
 
 
+def few_valued_headers(mapping: HeaderMapping, table: str) -> list[str]:
+    """Headers whose values are parsed once per distinct value: few distinct values (categories,
+    numbers, dates), so they are held as Categorical (`distinct.as_categories`)."""
+    kinds = {c.name: c.kind for c in COLUMNS[table]}
+    return [h for h, c in mapping.recognized.items() if kinds[c] in _PARSED_ONCE_PER_VALUE]
+
+
 def _blank_to_null(expr: pl.Expr) -> pl.Expr:
     stripped = expr.str.strip_chars()
     return pl.when(stripped == "").then(None).otherwise(stripped)

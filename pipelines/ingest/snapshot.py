@@ -23,8 +23,16 @@ from pipelines.ingest.check_exprs import table_report
 from pipelines.ingest.contract import COLUMNS, REASONS, TABLES, staging_columns
 from pipelines.ingest.csv_safety import write_safe_csv
 from pipelines.ingest.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of, unsupported_table_files
+from pipelines.ingest.distinct import as_categories
 from pipelines.ingest.names import with_name_key
-from pipelines.ingest.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
+from pipelines.ingest.normalize import (
+    UNPARSED,
+    HeaderMapping,
+    few_valued_headers,
+    map_headers,
+    normalize,
+    require_columns,
+)
 from pipelines.ingest.readers import read_table
 from pipelines.ingest.row_issues import attach_issues
 from pipelines.ingest.validate import validate_rows
@@ -95,6 +103,9 @@ def load_file(path: Path, table: str, sheet: str | None = None,
     require_columns(mapping, table, str(path))
     if not allow_default_key:
         _require_key_if_ids(raw.frame, mapping, path)
+    # Replaced, not copied: the text form of those columns is freed here (quarantine files show
+    # them as text again: validate_rows).
+    raw.frame = as_categories(raw.frame, few_valued_headers(mapping, table))
     report = FileReport(
         file=str(path), table=table, sha256=sha256_of(path), size_bytes=path.stat().st_size,
         file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,

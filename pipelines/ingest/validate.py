@@ -12,6 +12,7 @@ import polars as pl
 from pipelines.ingest.check_exprs import failing_rows
 from pipelines.ingest.checks import REPEAT, Check, row_checks
 from pipelines.ingest.contract import KEYS, REASONS
+from pipelines.ingest.distinct import as_text
 from pipelines.ingest.row_issues import ISSUE_CODE, ISSUE_TEXT
 from pipelines.privacy.redact import redact_expr
 
@@ -78,14 +79,14 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
         if not rows.len():
             continue
         column = check.reason_column or ""
-        values = as_written[column].gather(rows) if column in as_written.columns else None
+        values = as_written[column].gather(rows).cast(pl.Utf8) if column in as_written.columns else None
         hints = same_digits if check.reason_code == "unknown_entity" else {}
         pieces.append(_reasons(rows, check, rank_of[check.reason_code or ""], values, hints))
     if linked is not None and linked.height:
         rank = pl.col("reason_code").replace_strict(rank_of, return_dtype=pl.Int64)
         pieces.append(linked.select("row", rank.alias("rank"), "reason_code", "reason"))
     if not pieces:
-        return typed.select(pl.exclude(*_checked_only(checks))), as_written.clear().with_columns(
+        return typed.select(pl.exclude(*_checked_only(checks))), as_text(as_written.clear()).with_columns(
             pl.lit(None, pl.Utf8).alias("reason_code"), pl.lit(None, pl.Utf8).alias("reason"))
     problems = (
         pl.concat(pieces).sort("row", "rank")
@@ -96,6 +97,6 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     indexed = pl.int_range(pl.len(), dtype=pl.UInt32)
     valid = typed.select(pl.exclude(*_checked_only(checks))).filter(~indexed.is_in(bad.implode()))
     # Only the quarantined rows are gathered (problems are in row order).
-    quarantined = as_written.select(pl.all().gather(bad)).with_columns(
+    quarantined = as_text(as_written.select(pl.all().gather(bad))).with_columns(
         problems["reason_code"], redact_expr(pl.lit(problems["reason"])).alias("reason"))  # never an ID
     return valid, quarantined
