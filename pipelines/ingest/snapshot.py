@@ -11,6 +11,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -98,7 +99,11 @@ def load_file(path: Path, table: str, sheet: str | None = None,
               allow_default_key: bool = True) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
     """(typed rows, the same rows as written, report). Stops with a clear error if unusable.
     allow_default_key: False for a real (not synthetic) snapshot: occupant IDs need a secret key."""
-    raw = read_table(path, table, sheet)
+    # The file's SHA-256 is computed in a second thread while it is read (hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_of, path)
+        raw = read_table(path, table, sheet)
+        sha256 = digest.result()
     mapping: HeaderMapping = map_headers(raw.frame.columns, table)
     require_columns(mapping, table, str(path))
     if not allow_default_key:
@@ -107,7 +112,7 @@ def load_file(path: Path, table: str, sheet: str | None = None,
     # them as text again: validate_rows).
     raw.frame = as_categories(raw.frame, few_valued_headers(mapping, table))
     report = FileReport(
-        file=str(path), table=table, sha256=sha256_of(path), size_bytes=path.stat().st_size,
+        file=str(path), table=table, sha256=sha256, size_bytes=path.stat().st_size,
         file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
         header_row=raw.header_row, columns_recognized=mapping.recognized, columns_recognized_how=mapping.how,
         columns_ignored=mapping.ignored, columns_repeated=mapping.repeated,
