@@ -187,9 +187,26 @@ def date_expr(raw: pl.Expr) -> pl.Expr:
     return pl.coalesce(iso, dmy, named_date, excel)
 
 
+_SPREADSHEET_NUMBER = r"^(\d+)\.0+$"
+
+
 def _clean_id(raw: pl.Expr) -> pl.Expr:
     # Excel turns codes into numbers: '1.0' must match '1'. Leading zeros are kept as written.
-    return raw.str.replace(r"^(\d+)\.0+$", "${1}")
+    return raw.str.replace(_SPREADSHEET_NUMBER, "${1}")
+
+
+def _kept_as_read(frame: pl.DataFrame, headers: dict[str, str]) -> set[str]:
+    """Of these text columns (contract name -> header), those their cleaning would leave unchanged
+    (no value with blanks around it, no code written as a spreadsheet number): taken as read, they
+    share the file's text instead of holding a copy of it (about 220 MB for the five text columns
+    of a national file)."""
+    if not headers:
+        return set()
+    changed = frame.select(
+        ((pl.col(h).str.strip_chars() != pl.col(h)).any()
+         | (pl.col(h).str.contains(_SPREADSHEET_NUMBER).any() if name in ID_COLUMNS else pl.lit(False)))
+        .alias(name) for name, h in headers.items()).row(0, named=True)
+    return {name for name, change in changed.items() if not change}
 
 
 def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.DataFrame:
@@ -211,10 +228,15 @@ def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.Dat
 def _typed_columns(frame: pl.DataFrame, source_of: dict[str, str], table: str) -> pl.DataFrame:
     """The contract's columns, typed (occupant_key still the raw ID: `normalize` replaces it)."""
     exprs: list[pl.Expr | pl.Series] = []
+    as_read = _kept_as_read(frame, {c.name: source_of[c.name] for c in COLUMNS[table]
+                                    if c.kind == "text" and c.name in source_of})
     for col in COLUMNS[table]:
         if col.kind == "personal_name":
             continue
         header = source_of.get(col.name)
+        if col.name in as_read:  # what _typed gives, without a copy of the text
+            exprs.append(pl.when(pl.col(header) == "").then(None).otherwise(pl.col(header)).alias(col.name))
+            continue
         if header and col.kind in _PARSED_ONCE_PER_VALUE:
             exprs.extend(by_distinct(frame, header, lambda values, c=col, h=header:
                                      _typed(c, _blank_to_null(pl.col(h)), values)))
