@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -209,20 +209,25 @@ def _kept_as_read(frame: pl.DataFrame, headers: dict[str, str]) -> set[str]:
     return {name for name, change in changed.items() if not change}
 
 
-def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.DataFrame:
-    """Typed contract columns (absent optional ones as nulls) plus `__unparsed__` companions."""
+def occupant_ids(frame: pl.DataFrame, mapping: HeaderMapping) -> pl.Series | None:
+    """The file's occupant IDs, an empty one as no value (None when the file has no ID column)."""
+    header = next((h for h, c in mapping.recognized.items() if c == "occupant_id"), None)
+    return None if header is None else frame.select(_blank_to_null(pl.col(header)).alias("occupant_key")).to_series()
+
+
+def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str,
+              keys: Future[pl.Series] | None = None) -> pl.DataFrame:
+    """Typed contract columns (absent optional ones as nulls) plus `__unparsed__` companions.
+    `keys`: `pseudonymize(occupant_ids(...))` already under way in another thread (else started here)."""
     source_of = {canonical: header for header, canonical in mapping.recognized.items()}
-    id_header = source_of.get("occupant_id")
-    if id_header is None:
-        return _typed_columns(frame, source_of, table)
-    # The occupant keys (an HMAC per ID, a Python loop: pipelines.privacy.pseudonym) are computed in
-    # a second thread while polars types the other columns; polars releases the GIL, so on two
-    # cores both run at once instead of one after the other.
-    raw_ids = frame.select(_blank_to_null(pl.col(id_header)).alias("occupant_key")).to_series()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        keys = pool.submit(pseudonymize, raw_ids)
-        typed = _typed_columns(frame, source_of, table)
-        return typed.with_columns(keys.result())
+    if keys is None and (ids := occupant_ids(frame, mapping)) is not None:
+        # The occupant keys (an HMAC per ID, a Python loop: pipelines.privacy.pseudonym) are computed
+        # in a second thread while polars types the other columns; polars releases the GIL, so on two
+        # cores both run at once instead of one after the other.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return normalize(frame, mapping, table, pool.submit(pseudonymize, ids))
+    typed = _typed_columns(frame, source_of, table)
+    return typed if keys is None else typed.with_columns(keys.result())
 
 
 def _typed_columns(frame: pl.DataFrame, source_of: dict[str, str], table: str) -> pl.DataFrame:

@@ -32,11 +32,13 @@ from pipelines.ingest.normalize import (
     few_valued_headers,
     map_headers,
     normalize,
+    occupant_ids,
     require_columns,
 )
 from pipelines.ingest.readers import read_table
 from pipelines.ingest.row_issues import attach_issues
 from pipelines.ingest.validate import validate_rows
+from pipelines.privacy.pseudonym import pseudonymize
 from pipelines.privacy.redact import redact_any
 from pipelines.privacy.salt import require_secret_key
 from pipelines.refresh.series import read_series, write_series
@@ -108,9 +110,16 @@ def load_file(path: Path, table: str, sheet: str | None = None,
     require_columns(mapping, table, str(path))
     if not allow_default_key:
         _require_key_if_ids(raw.frame, mapping, path)
-    # Replaced, not copied: the text form of those columns is freed here (quarantine files show
-    # them as text again: validate_rows).
-    raw.frame = as_categories(raw.frame, few_valued_headers(mapping, table))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The occupant keys (a Python loop holding the GIL) are computed in a second thread from
+        # here on, while polars holds the few-valued columns as categories and types every column.
+        ids = occupant_ids(raw.frame, mapping)
+        keys = None if ids is None else pool.submit(pseudonymize, ids)
+        del ids
+        # Replaced, not copied: the text form of those columns is freed here (quarantine files show
+        # them as text again: validate_rows).
+        raw.frame = as_categories(raw.frame, few_valued_headers(mapping, table))
+        typed = normalize(raw.frame, mapping, table, keys)
     report = FileReport(
         file=str(path), table=table, sha256=sha256, size_bytes=path.stat().st_size,
         file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
@@ -124,7 +133,7 @@ def load_file(path: Path, table: str, sheet: str | None = None,
         (raw.source_rows.alias("source_row") if raw.source_rows is not None
          else (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row")),
     ]
-    typed = normalize(raw.frame, mapping, table).with_columns(origin)
+    typed = typed.with_columns(origin)
     # The row as written, under contract names; personal names never, IDs only as their hash.
     as_written = raw.frame.select(
         pl.col(h).alias(c) for h, c in mapping.recognized.items() if c != "occupant_id"
