@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.ingest.check_exprs import failing_rows
+from pipelines.ingest.check_exprs import all_distinct, failing_rows
 from pipelines.ingest.checks import REPEAT, Check, row_checks
 from pipelines.ingest.contract import KEYS, REASONS
 from pipelines.ingest.distinct import as_text
@@ -61,8 +61,9 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     `linked`: findings of pipelines.ingest.linking (row, reason_code, reason); they replace the row
     checks' own findings about entity_id for those rows."""
     key = KEYS[table]
-    typed = typed.with_columns(
-        (pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct()).alias(REPEAT + key))
+    repeats = (pl.lit(False) if all_distinct(typed, key)  # no key repeats: the flags need no search
+               else pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct())
+    typed = typed.with_columns(repeats.alias(REPEAT + key))
     rank_of = {c: i for i, c in enumerate(REASONS)}
     pieces = []
     if ISSUE_CODE in typed.columns:  # the reader's findings: the row itself is broken
