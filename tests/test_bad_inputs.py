@@ -449,6 +449,7 @@ def test_formula_text_kept_in_staging_and_neutralized_in_quarantine(snap: Path, 
         position("P1", title=formula),              # row 2: valid, kept as written
         position("P2", title=formula, pay="abc"),   # row 3: quarantined
         position("P3", title="@SUM(A1)", pay="abc"),  # row 4: quarantined
+        position("P4", pay="=1+2"),                 # row 5: quarantined; pay is held as a category
     ])
     out = run_ingest(snap)
     assert by_id(out.staging["positions"], "P1")["position_title"] == formula
@@ -457,6 +458,7 @@ def test_formula_text_kept_in_staging_and_neutralized_in_quarantine(snap: Path, 
     assert reason_of(q, 4) == "non_numeric"
     assert q.filter(pl.col("source_row") == "3")["position_title"][0] == "'" + formula
     assert q.filter(pl.col("source_row") == "4")["position_title"][0] == "'@SUM(A1)"
+    assert q.filter(pl.col("source_row") == "5")["monthly_pay"][0] == "'=1+2"
     # No cell of the exported file starts with a formula character.
     csv_text = (out.result.quarantine_dir / "positions.csv").read_text(encoding="utf-8")
     assert not re.search(r'(^|,)"?[=@]', csv_text, flags=re.MULTILINE)

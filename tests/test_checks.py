@@ -116,3 +116,36 @@ def test_ingestion_never_imports_great_expectations_nor_pandas(tmp_path) -> None
            "PYTHONPATH": str(CONTRACT_SEEDS.parent.parent)}
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_all_distinct_ignores_nulls_and_sees_any_repeat() -> None:
+    from pipelines.ingest.check_exprs import all_distinct
+
+    cases = {("P1", "P2", None, None): True, ("P1", "P2", "P1"): False, (): True, (None, None): True,
+             ("010", "10"): True}
+    for values, expected in cases.items():
+        assert all_distinct(pl.DataFrame({"k": list(values)}, schema={"k": pl.Utf8}), "k") is expected, values
+
+
+def test_repeat_flags_and_unique_count_are_the_same_when_the_hashes_are_not_trusted(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`all_distinct` only lets the values' own comparison be skipped: forced to say 'maybe a repeat'
+    (a hash collision), the report and the quarantine must not change."""
+    from pipelines.ingest import check_exprs, validate
+    from pipelines.ingest.normalize import map_headers, normalize
+
+    raw = pl.DataFrame({"codigo_puesto": ["P1", "P2", "P3", ""], "codigo_entidad": ["E1"] * 4,
+                        "cargo": ["Director"] * 4})
+    mapping = map_headers(raw.columns, "positions")
+    typed = normalize(raw, mapping, "positions")
+    written = raw.rename(mapping.recognized)
+
+    def run() -> tuple:
+        return table_report(typed, "positions", ["E1"]), validate.validate_rows(typed, written, "positions", ["E1"])
+
+    trusted = run()
+    for module in (check_exprs, validate):
+        monkeypatch.setattr(module, "all_distinct", lambda _frame, _column: False)
+    exact = run()
+    assert trusted[0] == exact[0]
+    assert all(a.equals(b) for a, b in zip(trusted[1], exact[1], strict=True))
+    assert trusted[1][1]["reason_code"].to_list() == ["missing_required"]  # the null key, nothing else

@@ -63,8 +63,17 @@ def test_hand_made_cases(name: str, piece: int) -> None:
     assert counted(data, ",", piece) == (expected, unclosed)
 
 
+# (bytes looked at per record start, undecided segments settled one by one): the defaults, then
+# settings that force each other way of settling a segment (by its bytes, by a whole-chunk lookup).
+SETTLING = [(csv_records._DEPTH, csv_records._LOOP_SEGMENTS), (0, 1 << 30), (1, 0), (0, 0)]
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
-def test_random_bytes_in_small_pieces_agree_with_the_byte_by_byte_reading(delimiter: str) -> None:
+@pytest.mark.parametrize(("depth", "loop_segments"), SETTLING)
+def test_random_bytes_in_small_pieces_agree_with_the_byte_by_byte_reading(
+        delimiter: str, depth: int, loop_segments: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_records, "_DEPTH", depth)
+    monkeypatch.setattr(csv_records, "_LOOP_SEGMENTS", loop_segments)
     rng = random.Random(20160531)
     alphabet = [b"a", b"7", b" ", b"\t", b"\n", b"\n", b'"', b",", b";", b"|", b"\x00", "é".encode()]
     for _ in range(250):

@@ -100,3 +100,27 @@ def test_headers_match_ignoring_case_accents_and_punctuation_and_names_are_dropp
     assert mapping.dropped_personal == ["Apellidos y Nombres", "Nombres"]
     assert mapping.ignored == ["Color favorito"]  # unknown columns are reported, never stored
     assert mapping.missing_required == []
+
+
+# Text columns are taken as read when cleaning would change none of their values; these cases have
+# one value to clean, or none, and the expected values are the contract's cleaning done by hand
+# (blanks around a value removed, an empty text is no value, a code '12.0' is '12').
+TEXT_CASES = {
+    "nothing to clean": (["P1", "P2", "", None], ["P1", "P2", None, None]),
+    "blanks around one value": (["P1", " P2\u00a0", "  ", None], ["P1", "P2", None, None]),
+    "a code written as a number": (["P1", "12.0", "0012.00", ""], ["P1", "12", "0012", None]),
+}
+
+
+@pytest.mark.parametrize("case", TEXT_CASES)
+def test_text_columns_are_cleaned_whether_or_not_any_value_needs_it(case: str) -> None:
+    from pipelines.ingest.normalize import normalize
+
+    values, expected = TEXT_CASES[case]
+    frame = pl.DataFrame({"codigo_puesto": values, "codigo_entidad": ["E1"] * 4, "cargo": values},
+                         schema={"codigo_puesto": pl.Utf8, "codigo_entidad": pl.Utf8, "cargo": pl.Utf8})
+    typed = normalize(frame, map_headers(frame.columns, "positions"), "positions")
+    assert typed["position_id"].to_list() == expected
+    # A title is text, not a code: only blanks are cleaned from it.
+    assert typed["position_title"].to_list() == [
+        None if v is None or not v.strip() else v.strip() for v in values]

@@ -60,3 +60,27 @@ def test_unclosed_quote_gives_the_same_message_both_ways(tmp_path: Path, monkeyp
     path.write_text(HEADER + 'P1,E001,"Director,1,15000\nP2,E001,Jefe,2,9000\n', encoding="utf-8")
     from_disk, from_bytes = _read_both_ways(path, monkeypatch)
     assert from_disk == from_bytes and from_disk[0] == "error" and "line 2" in from_disk[1]
+
+
+# Characters of 1 to 4 bytes, then bytes that are not UTF-8: a stray continuation byte, a character
+# cut short at the end, an overlong form, a surrogate, four continuation bytes in a row.
+UTF8_TEXTS = [HEADER + "P1,E001,Jefa de Órgano de Línea € 😀,1,15000\n" * 3]
+NOT_UTF8 = [HEADER.encode() + tail for tail in (b"P1,\x80,x\n", b"P1,E001,\xc3", b"P1,\xc0\xaf\n",
+                                                b"P1,\xed\xa0\x80\n", b"P1,\xc3\xa9\x80\x80\x80\x80\n")]
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 5, 7, 1 << 20])
+def test_utf8_is_checked_the_same_in_pieces_of_any_size(piece: int, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check splits the file in pieces, each at the start of a character: a character cut by a
+    piece's end must neither fail a sound file nor hide a broken one (Python's decoder decides)."""
+    monkeypatch.setattr(text_encoding, "STREAM_FROM_BYTES", 0)
+    monkeypatch.setattr(text_encoding, "_DECODE_BYTES", piece)
+    path = tmp_path / "positions.csv"
+    for data in [t.encode("utf-8") for t in UTF8_TEXTS] + NOT_UTF8:
+        path.write_bytes(data)
+        try:
+            expected = bool(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            expected = False
+        assert text_encoding.readable_from_disk(path) is expected, (data, piece)

@@ -13,6 +13,16 @@ from pipelines.ingest.checks import Check, table_checks
 
 _ROW_COUNT = "expect_table_row_count_to_be_between"
 _MEDIAN = "expect_column_median_to_be_between"
+_UNIQUE = "expect_column_values_to_be_unique"
+
+
+def all_distinct(frame: pl.DataFrame, column: str) -> bool:
+    """Whether no two values of `column` are equal (nulls aside), decided from 64-bit hashes: equal
+    values hash alike, so as many distinct hashes as values proves every value distinct. False means
+    a repeat or a collision: the caller then looks at the values themselves. (Hashing strings once
+    to integers costs an eighth of finding repeats among 1.4 million strings.)"""
+    col = pl.col(column).drop_nulls()
+    return frame.select(col.hash().n_unique() == col.len()).item()
 
 
 def _outside(value: pl.Expr, kwargs: dict) -> pl.Expr:
@@ -33,7 +43,7 @@ def unexpected(check: Check) -> pl.Expr:
         return col.is_null()
     if kind == "expect_column_values_to_be_null":
         return col.is_not_null()
-    if kind == "expect_column_values_to_be_unique":
+    if kind == _UNIQUE:
         return col.is_duplicated() & col.is_not_null()
     if kind == "expect_column_values_to_be_in_set":
         allowed = kwargs["value_set"]
@@ -62,7 +72,9 @@ def table_report(frame: pl.DataFrame, table: str, known_entity_ids: list[str] | 
     check with great-expectations' type, kwargs, success, unexpected count and observed value."""
     checks = table_checks(table, known_entity_ids, empty_columns(frame))
     per_row = [c for c in checks if c.expectation not in (_ROW_COUNT, _MEDIAN)]
-    counts = frame.select(unexpected(c).sum().alias(str(i)) for i, c in enumerate(per_row)).row(0) if per_row else ()
+    none = {id(c) for c in per_row if c.expectation == _UNIQUE and all_distinct(frame, c.column)}
+    counts = frame.select((pl.lit(0) if id(c) in none else unexpected(c).sum()).alias(str(i))
+                          for i, c in enumerate(per_row)).row(0) if per_row else ()
     unexpected_count = dict(zip(map(id, per_row), counts, strict=True))
     results = []
     for check in checks:

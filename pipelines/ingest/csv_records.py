@@ -5,7 +5,8 @@ can never be lost without anyone knowing. One vectorized pass (numpy, chunk by c
 bytes whose line endings were made LF: a record ends at a newline outside double quotes (an even
 number of quotes before it, looked up among the quotes' positions); for each record it gives
 the line it starts on, its number of fields (delimiters outside quotes + 1), whether it holds any
-content at all and whether it holds NUL bytes.
+content at all (settled from its first bytes; only a record starting with blanks is looked at
+further) and whether it holds NUL bytes.
 """
 
 from __future__ import annotations
@@ -80,16 +81,53 @@ def _inside_quotes_before(delimiters: np.ndarray, quotes: np.ndarray, parity: in
     return before, int(inside.sum())
 
 
+# Segments whose first bytes are blank are settled this many bytes deep, one vectorized step per
+# byte (all-quoted files start every record with a quote), before any per-segment work.
+_DEPTH = 4
+# More undecided segments than this in a chunk: one lookup over the whole chunk instead of a loop.
+_LOOP_SEGMENTS = 256
+
+
+def _segments_with_content(chunk: np.ndarray, bounds: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """For each segment [bounds[i], bounds[i+1]) of the chunk: does it hold a byte that is not
+    blank (`blank`: a lookup table by byte value)? A record's first bytes settle nearly every
+    segment, so the chunk's spaces and tabs are never located one by one (the former approach
+    cost two extra passes over every chunk)."""
+    starts, ends = bounds[:-1], bounds[1:]
+    content = np.zeros(starts.size, dtype=bool)
+    open_ = np.flatnonzero(starts < ends)
+    for depth in range(_DEPTH):
+        if not open_.size:
+            return content
+        at = starts[open_] + depth
+        inside = at < ends[open_]
+        found = inside & ~blank[chunk[np.minimum(at, chunk.size - 1)]]
+        content[open_[found]] = True
+        open_ = open_[inside & ~found]
+    if open_.size > _LOOP_SEGMENTS:
+        not_blank = ~blank[chunk]
+        for i in open_:
+            content[i] = not_blank[starts[i]:ends[i]].any()
+    else:
+        for i in open_:
+            content[i] = not blank[chunk[starts[i]:ends[i]]].all()
+    return content
+
+
 def count_records_in(pieces: Iterable[bytes | memoryview], delimiter: str) -> Records:
     """Records of the concatenated `pieces`. Memory stays a few times the size of one piece plus a
     few integers per record, whatever the file's size."""
     delim = ord(delimiter)
     # Bytes that are not content: a record made only of them is blank.
-    blank_bytes = sorted({_SPACE, _TAB, _LF, _QUOTE, delim})
+    blank = np.zeros(256, dtype=bool)
+    blank[[_SPACE, _TAB, _LF, _QUOTE, delim]] = True
     starts, newlines = [np.zeros(1, dtype=np.int64)], []
-    # Per record start: how many delimiters (outside quotes), blank bytes and NULs come before it.
-    before: list[list[np.ndarray]] = [[np.zeros(1, dtype=np.int64)] for _ in range(3)]
-    totals = [0, 0, 0]
+    # Per record start: how many delimiters (outside quotes) and NULs come before it.
+    before: list[list[np.ndarray]] = [[np.zeros(1, dtype=np.int64)] for _ in range(2)]
+    totals = [0, 0]
+    # Content of the records closed so far, and of the record still open (it may span chunks).
+    closed: list[np.ndarray] = []
+    open_content = False
     parity = 0
     offset = 0
     for piece in pieces:
@@ -99,35 +137,35 @@ def count_records_in(pieces: Iterable[bytes | memoryview], delimiter: str) -> Re
         # Inside quotes = an odd number of quotes so far; quotes are few, so their parity at a
         # position is looked up among the quotes' positions, not accumulated over every byte.
         # Each byte value is located by one comparison (much faster than a lookup table over every
-        # byte) and counted before each record start by binary search.
-        quotes, lf, delimiters, nuls = (np.flatnonzero(chunk == value) for value in (_QUOTE, _LF, delim, _NUL))
+        # byte) and counted before each record start by binary search. NULs are rare: located only
+        # when the chunk holds one (its minimum is 0).
+        quotes, lf, delimiters = (np.flatnonzero(chunk == value) for value in (_QUOTE, _LF, delim))
+        nuls = np.flatnonzero(chunk == _NUL) if chunk.min() == _NUL else np.zeros(0, dtype=np.int64)
         newlines.append(lf + offset)
         new_starts = _outside_quotes(lf, quotes, parity) + 1  # chunk-local (len(chunk): next chunk's start)
         starts.append(new_starts + offset)
         quoted_before, quoted = _inside_quotes_before(delimiters, quotes, parity, chunk.size, new_starts)
-        blanks_before, blanks = np.zeros(new_starts.size, dtype=np.int64), 0
-        # The other blank bytes one at a time, each array freed before the next: holding them all
-        # at once left tens of MB of the C heap fragmented (kept by the process) after the count.
-        for value in blank_bytes:
-            where = {_QUOTE: quotes, _LF: lf, delim: delimiters}.get(value)
-            where = np.flatnonzero(chunk == value) if where is None else where
-            blanks_before += np.searchsorted(where, new_starts)
-            blanks += where.size
-        found = (np.searchsorted(delimiters, new_starts) - quoted_before, blanks_before,
-                 np.searchsorted(nuls, new_starts))
-        sizes = (delimiters.size - quoted, blanks, nuls.size)
+        # Each new start closes the record open until then; the last one stays open.
+        inner = new_starts[new_starts < chunk.size]
+        segments = _segments_with_content(chunk, np.concatenate([[0], inner, [chunk.size]]), blank)
+        if new_starts.size:
+            closed.append(np.concatenate([[open_content or segments[0]], segments[1:new_starts.size]]))
+            open_content = bool(segments[new_starts.size]) if inner.size == new_starts.size else False
+        else:
+            open_content = open_content or bool(segments[0])
+        found = (np.searchsorted(delimiters, new_starts) - quoted_before, np.searchsorted(nuls, new_starts))
+        sizes = (delimiters.size - quoted, nuls.size)
         parity = (parity + quotes.size) % 2
-        for k in range(3):
+        for k in range(2):
             before[k].append(totals[k] + found[k])
             totals[k] += sizes[k]
         offset += chunk.size
     record_starts = np.concatenate(starts)
     counts = [np.concatenate([*parts, [total]]) for parts, total in zip(before, totals, strict=True)]
-    bounds = np.concatenate([record_starts, [offset]])
+    content = np.concatenate([*closed, [open_content]]).astype(bool)
     if record_starts[-1] >= offset:  # the file ends with a newline (or is empty): no record after it
-        record_starts, bounds, counts = record_starts[:-1], bounds[:-1], [c[:-1] for c in counts]
-    delimiters, blanks, nuls = (np.diff(c) for c in counts)
-    content = (np.diff(bounds) - blanks) > 0
+        record_starts, counts, content = record_starts[:-1], [c[:-1] for c in counts], content[:-1]
+    delimiters, nuls = (np.diff(c) for c in counts)
     all_newlines = np.concatenate(newlines) if newlines else np.zeros(0, dtype=np.int64)
     lines = np.searchsorted(all_newlines, record_starts, side="left") + 1
     return Records(record_starts, lines, delimiters + 1, content, nuls > 0, unclosed_quote=bool(parity))

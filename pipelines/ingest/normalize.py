@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -100,6 +100,13 @@ def _header_spellings(table: str, column: str) -> list[str]:
     return [column, *sorted(dict.fromkeys(aliases))]
 
 
+def few_valued_headers(mapping: HeaderMapping, table: str) -> list[str]:
+    """Headers whose values are parsed once per distinct value: few distinct values (categories,
+    numbers, dates), so they are held as Categorical (`distinct.as_categories`)."""
+    kinds = {c.name: c.kind for c in COLUMNS[table]}
+    return [h for h, c in mapping.recognized.items() if kinds[c] in _PARSED_ONCE_PER_VALUE]
+
+
 def _blank_to_null(expr: pl.Expr) -> pl.Expr:
     stripped = expr.str.strip_chars()
     return pl.when(stripped == "").then(None).otherwise(stripped)
@@ -180,34 +187,61 @@ def date_expr(raw: pl.Expr) -> pl.Expr:
     return pl.coalesce(iso, dmy, named_date, excel)
 
 
+_SPREADSHEET_NUMBER = r"^(\d+)\.0+$"
+
+
 def _clean_id(raw: pl.Expr) -> pl.Expr:
     # Excel turns codes into numbers: '1.0' must match '1'. Leading zeros are kept as written.
-    return raw.str.replace(r"^(\d+)\.0+$", "${1}")
+    return raw.str.replace(_SPREADSHEET_NUMBER, "${1}")
 
 
-def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str) -> pl.DataFrame:
-    """Typed contract columns (absent optional ones as nulls) plus `__unparsed__` companions."""
+def _kept_as_read(frame: pl.DataFrame, headers: dict[str, str]) -> set[str]:
+    """Of these text columns (contract name -> header), those their cleaning would leave unchanged
+    (no value with blanks around it, no code written as a spreadsheet number): taken as read, they
+    share the file's text instead of holding a copy of it (about 220 MB for the five text columns
+    of a national file)."""
+    if not headers:
+        return set()
+    changed = frame.select(
+        ((pl.col(h).str.strip_chars() != pl.col(h)).any()
+         | (pl.col(h).str.contains(_SPREADSHEET_NUMBER).any() if name in ID_COLUMNS else pl.lit(False)))
+        .alias(name) for name, h in headers.items()).row(0, named=True)
+    return {name for name, change in changed.items() if not change}
+
+
+def occupant_ids(frame: pl.DataFrame, mapping: HeaderMapping) -> pl.Series | None:
+    """The file's occupant IDs, an empty one as no value (None when the file has no ID column)."""
+    header = next((h for h, c in mapping.recognized.items() if c == "occupant_id"), None)
+    return None if header is None else frame.select(_blank_to_null(pl.col(header)).alias("occupant_key")).to_series()
+
+
+def normalize(frame: pl.DataFrame, mapping: HeaderMapping, table: str,
+              keys: Future[pl.Series] | None = None) -> pl.DataFrame:
+    """Typed contract columns (absent optional ones as nulls) plus `__unparsed__` companions.
+    `keys`: `pseudonymize(occupant_ids(...))` already under way in another thread (else started here)."""
     source_of = {canonical: header for header, canonical in mapping.recognized.items()}
-    id_header = source_of.get("occupant_id")
-    if id_header is None:
-        return _typed_columns(frame, source_of, table)
-    # The occupant keys (an HMAC per ID, a Python loop: pipelines.privacy.pseudonym) are computed in
-    # a second thread while polars types the other columns; polars releases the GIL, so on two
-    # cores both run at once instead of one after the other.
-    raw_ids = frame.select(_blank_to_null(pl.col(id_header)).alias("occupant_key")).to_series()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        keys = pool.submit(pseudonymize, raw_ids)
-        typed = _typed_columns(frame, source_of, table)
-        return typed.with_columns(keys.result())
+    if keys is None and (ids := occupant_ids(frame, mapping)) is not None:
+        # The occupant keys (an HMAC per ID, a Python loop: pipelines.privacy.pseudonym) are computed
+        # in a second thread while polars types the other columns; polars releases the GIL, so on two
+        # cores both run at once instead of one after the other.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return normalize(frame, mapping, table, pool.submit(pseudonymize, ids))
+    typed = _typed_columns(frame, source_of, table)
+    return typed if keys is None else typed.with_columns(keys.result())
 
 
 def _typed_columns(frame: pl.DataFrame, source_of: dict[str, str], table: str) -> pl.DataFrame:
     """The contract's columns, typed (occupant_key still the raw ID: `normalize` replaces it)."""
     exprs: list[pl.Expr | pl.Series] = []
+    as_read = _kept_as_read(frame, {c.name: source_of[c.name] for c in COLUMNS[table]
+                                    if c.kind == "text" and c.name in source_of})
     for col in COLUMNS[table]:
         if col.kind == "personal_name":
             continue
         header = source_of.get(col.name)
+        if col.name in as_read:  # what _typed gives, without a copy of the text
+            exprs.append(pl.when(pl.col(header) == "").then(None).otherwise(pl.col(header)).alias(col.name))
+            continue
         if header and col.kind in _PARSED_ONCE_PER_VALUE:
             exprs.extend(by_distinct(frame, header, lambda values, c=col, h=header:
                                      _typed(c, _blank_to_null(pl.col(h)), values)))

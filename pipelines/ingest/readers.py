@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -122,24 +123,32 @@ def _read_csv(path: Path, table: str) -> RawTable:
 def _parse_csv(path: Path, body: bytes | None, delimiter: str, encoding: str, lines_before: int,
                notes: list[str]) -> RawTable:
     """`body`: the bytes after the lines skipped, or None to read the file itself from disk."""
-    records = count_records(body, delimiter) if body is not None else count_file_records(path, delimiter)
-    if records.unclosed_quote:
+    # The records are counted in a second thread while polars parses: numpy and polars release the
+    # GIL, so on two cores the count (single-threaded) no longer adds its time to the parse's.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(count_records, body, delimiter) if body is not None else pool.submit(
+            count_file_records, path, delimiter)
+        try:
+            frame: pl.DataFrame | None = pl.read_csv(
+                body if body is not None else path, separator=delimiter, infer_schema=False,
+                has_header=True, raise_if_empty=True, truncate_ragged_lines=True)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # polars errors (and Rust panics, BaseExceptions): said below
+            frame = None
+        records = counting.result()
+    if records.unclosed_quote:  # said before a parse error: it is the cause
         raise UnreadableFileError(
             _quote_problem(body, path, lines_before, "a quote (\") opens a field that never closes: every line "
                            "after it would be read as one value"),
             "close the quote, or double a quote that is part of the text (\"\"); then export again", path)
     header_line = int(records.lines[0]) + lines_before if len(records) else lines_before + 1
-    try:
-        frame = pl.read_csv(body if body is not None else path, separator=delimiter, infer_schema=False,
-                            has_header=True, raise_if_empty=True, truncate_ragged_lines=True)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # polars errors (and Rust panics, BaseExceptions)
+    if frame is None:
         # polars' message quotes the row: never shown (it may hold a DNI or a name), nor chained.
         raise UnreadableFileError(_quote_problem(body, path, lines_before, f"the CSV cannot be parsed with delimiter "
                                                  f"{delimiter!r}"),
                                   "check that quotes are balanced (a field with a quote inside must be "
-                                  "quoted and the quote doubled: \"\")", path) from None
+                                  "quoted and the quote doubled: \"\")", path)
     counted = max(0, len(records) - 1)  # every record after the header, blank lines included
     if counted != frame.height:
         raise UnreadableFileError(

@@ -11,6 +11,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,11 +24,21 @@ from pipelines.ingest.check_exprs import table_report
 from pipelines.ingest.contract import COLUMNS, REASONS, TABLES, staging_columns
 from pipelines.ingest.csv_safety import write_safe_csv
 from pipelines.ingest.discovery import TABLE_FILE_PREFIXES, discover_files, sha256_of, unsupported_table_files
+from pipelines.ingest.distinct import as_categories
 from pipelines.ingest.names import with_name_key
-from pipelines.ingest.normalize import UNPARSED, HeaderMapping, map_headers, normalize, require_columns
+from pipelines.ingest.normalize import (
+    UNPARSED,
+    HeaderMapping,
+    few_valued_headers,
+    map_headers,
+    normalize,
+    occupant_ids,
+    require_columns,
+)
 from pipelines.ingest.readers import read_table
 from pipelines.ingest.row_issues import attach_issues
 from pipelines.ingest.validate import validate_rows
+from pipelines.privacy.pseudonym import pseudonymize
 from pipelines.privacy.redact import redact_any
 from pipelines.privacy.salt import require_secret_key
 from pipelines.refresh.series import read_series, write_series
@@ -90,13 +101,27 @@ def load_file(path: Path, table: str, sheet: str | None = None,
               allow_default_key: bool = True) -> tuple[pl.DataFrame, pl.DataFrame, FileReport]:
     """(typed rows, the same rows as written, report). Stops with a clear error if unusable.
     allow_default_key: False for a real (not synthetic) snapshot: occupant IDs need a secret key."""
-    raw = read_table(path, table, sheet)
+    # The file's SHA-256 is computed in a second thread while it is read (hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_of, path)
+        raw = read_table(path, table, sheet)
+        sha256 = digest.result()
     mapping: HeaderMapping = map_headers(raw.frame.columns, table)
     require_columns(mapping, table, str(path))
     if not allow_default_key:
         _require_key_if_ids(raw.frame, mapping, path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The occupant keys (a Python loop holding the GIL) are computed in a second thread from
+        # here on, while polars holds the few-valued columns as categories and types every column.
+        ids = occupant_ids(raw.frame, mapping)
+        keys = None if ids is None else pool.submit(pseudonymize, ids)
+        del ids
+        # Replaced, not copied: the text form of those columns is freed here (quarantine files show
+        # them as text again: validate_rows).
+        raw.frame = as_categories(raw.frame, few_valued_headers(mapping, table))
+        typed = normalize(raw.frame, mapping, table, keys)
     report = FileReport(
-        file=str(path), table=table, sha256=sha256_of(path), size_bytes=path.stat().st_size,
+        file=str(path), table=table, sha256=sha256, size_bytes=path.stat().st_size,
         file_format=raw.file_format, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
         header_row=raw.header_row, columns_recognized=mapping.recognized, columns_recognized_how=mapping.how,
         columns_ignored=mapping.ignored, columns_repeated=mapping.repeated,
@@ -108,7 +133,7 @@ def load_file(path: Path, table: str, sheet: str | None = None,
         (raw.source_rows.alias("source_row") if raw.source_rows is not None
          else (pl.int_range(pl.len(), dtype=pl.Int64) + raw.header_row + 1).alias("source_row")),
     ]
-    typed = normalize(raw.frame, mapping, table).with_columns(origin)
+    typed = typed.with_columns(origin)
     # The row as written, under contract names; personal names never, IDs only as their hash.
     as_written = raw.frame.select(
         pl.col(h).alias(c) for h, c in mapping.recognized.items() if c != "occupant_id"

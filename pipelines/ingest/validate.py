@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.ingest.check_exprs import failing_rows
+from pipelines.ingest.check_exprs import all_distinct, failing_rows
 from pipelines.ingest.checks import REPEAT, Check, row_checks
 from pipelines.ingest.contract import KEYS, REASONS
+from pipelines.ingest.distinct import as_text
 from pipelines.ingest.row_issues import ISSUE_CODE, ISSUE_TEXT
 from pipelines.privacy.redact import redact_expr
 
@@ -60,8 +61,9 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     `linked`: findings of pipelines.ingest.linking (row, reason_code, reason); they replace the row
     checks' own findings about entity_id for those rows."""
     key = KEYS[table]
-    typed = typed.with_columns(
-        (pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct()).alias(REPEAT + key))
+    repeats = (pl.lit(False) if all_distinct(typed, key)  # no key repeats: the flags need no search
+               else pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct())
+    typed = typed.with_columns(repeats.alias(REPEAT + key))
     rank_of = {c: i for i, c in enumerate(REASONS)}
     pieces = []
     if ISSUE_CODE in typed.columns:  # the reader's findings: the row itself is broken
@@ -78,14 +80,14 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
         if not rows.len():
             continue
         column = check.reason_column or ""
-        values = as_written[column].gather(rows) if column in as_written.columns else None
+        values = as_written[column].gather(rows).cast(pl.Utf8) if column in as_written.columns else None
         hints = same_digits if check.reason_code == "unknown_entity" else {}
         pieces.append(_reasons(rows, check, rank_of[check.reason_code or ""], values, hints))
     if linked is not None and linked.height:
         rank = pl.col("reason_code").replace_strict(rank_of, return_dtype=pl.Int64)
         pieces.append(linked.select("row", rank.alias("rank"), "reason_code", "reason"))
     if not pieces:
-        return typed.select(pl.exclude(*_checked_only(checks))), as_written.clear().with_columns(
+        return typed.select(pl.exclude(*_checked_only(checks))), as_text(as_written.clear()).with_columns(
             pl.lit(None, pl.Utf8).alias("reason_code"), pl.lit(None, pl.Utf8).alias("reason"))
     problems = (
         pl.concat(pieces).sort("row", "rank")
@@ -96,6 +98,6 @@ def validate_rows(typed: pl.DataFrame, as_written: pl.DataFrame, table: str,
     indexed = pl.int_range(pl.len(), dtype=pl.UInt32)
     valid = typed.select(pl.exclude(*_checked_only(checks))).filter(~indexed.is_in(bad.implode()))
     # Only the quarantined rows are gathered (problems are in row order).
-    quarantined = as_written.select(pl.all().gather(bad)).with_columns(
+    quarantined = as_text(as_written.select(pl.all().gather(bad))).with_columns(
         problems["reason_code"], redact_expr(pl.lit(problems["reason"])).alias("reason"))  # never an ID
     return valid, quarantined
