@@ -29,14 +29,21 @@ run: $(STAMP)
 # `make test`: lint + the fast tests. The slow end-to-end tests (marked `slow`) run with
 # `make test-all`, and under CI (CI=true, set by .ci/run) `make test` runs them too.
 TEST_SELECTION := $(if $(filter true 1,$(CI)),,-m "not slow")
+# The tests run in TEST_WORKERS processes (pytest-xdist), a whole module per process so that a
+# module's fixtures build once; data the session shares is made once for all of them
+# (tests/session_data.py). A slow test waits on one dbt build or report render at a time, which
+# leaves much of a second core idle: two processes fill a 2-core machine (CI's). TEST_WORKERS=1:
+# everything in one process (debugging, --pdb).
+TEST_WORKERS ?= 2
+TEST_PARALLEL := $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q $(TEST_SELECTION)
+	$(BIN)/python -m pytest -q $(TEST_PARALLEL) $(TEST_SELECTION)
 
 test-all: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(TEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

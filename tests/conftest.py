@@ -1,5 +1,7 @@
 """Helpers to build small snapshots on disk and to ingest them with the accounting checks, and the
-session's one published sample (`published_sample`, see tests/published_sample.py).
+session's shared end-to-end data, each made once per session (the slow modules read them or copy them):
+- `published_sample`: the embedded sample built (dbt + export), see tests/published_sample.py;
+- `published_refresh`: the sample's first snapshot at scale 0.1 published by `servir-pm refresh`.
 
 Every test that ingests goes through `run_ingest` / `run_validate`, which assert the contract's
 promise for each file: rows_read == rows_valid + rows_quarantined, and (for a snapshot) that the
@@ -9,15 +11,21 @@ quarantine CSV holds exactly rows_quarantined rows for that file.
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import pytest
+from session_data import made_once
 
 SNAPSHOT = "2020-01-31"
 TEST_KEY = "test-key"
+CLI = str(Path(sys.executable).with_name("servir-pm"))
+REFRESH_SNAPSHOT = "2016-05-31"  # the snapshot `published_refresh` publishes
 
 ENTITY_HEADER = ["entity_id", "entity_name", "government_level", "entity_classification"]
 ENTITY_ROWS = [
@@ -70,11 +78,40 @@ def published_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     that changes files works on `copy_published(published_sample, its_own_folder)`."""
     from published_sample import build_published_sample
 
-    root = tmp_path_factory.mktemp("published_sample")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        use_data_dir(monkeypatch, root)
-        build_published_sample()
-    return root
+    def make(root: Path) -> None:
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            use_data_dir(monkeypatch, root)
+            build_published_sample()
+
+    return made_once(tmp_path_factory, "published_sample", make)
+
+
+def cli_env(root: Path) -> dict[str, str]:
+    """The environment of a `servir-pm` command on the data folder `root`: this process's, without
+    any SERVIR_PM_ setting of the caller, with the test pseudonym key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVIR_PM_")}
+    env.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_REPORTS": str(root / "reports"), "SERVIR_PM_KEY": TEST_KEY})
+    return env
+
+
+@pytest.fixture(scope="session")
+def published_refresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's first snapshot (REFRESH_SNAPSHOT, scale 0.1) published by one
+    `servir-pm refresh --min-age 0` through the command line, as the scheduler runs it (ingest, dbt
+    with every test, export, reports), ONCE per session: test_refresh and test_refresh_incremental
+    both start from it. Read it, never write into it: a test that changes files works on a copy
+    (shutil.copytree with copy2, which keeps the modification times a no-change refresh compares)."""
+    from pipelines.sample import generate_sample
+
+    def make(folder: Path) -> None:
+        root = folder / "data"
+        generate_sample(root / "raw" / REFRESH_SNAPSHOT, scale=0.1, snapshot_date=REFRESH_SNAPSHOT)
+        # --min-age 0: the files were generated a moment ago (the refresh waits 120 s by default).
+        done = subprocess.run([CLI, "refresh", "--min-age", "0"], env=cli_env(root), capture_output=True,
+                              text=True, timeout=900, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return made_once(tmp_path_factory, "published_refresh", make) / "data"
 
 
 def copy_published(published: Path, target: Path) -> Path:

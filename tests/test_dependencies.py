@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ("pipelines", "notebooks", "benchmarks")  # what `make run` and `make bench` execute
 # Declared although never imported, each for a reason pyproject.toml gives next to the list.
-USED_WITHOUT_IMPORT = {"dbt-duckdb", "ipykernel", "jupyterlab", "fastexcel", "ruff"}
+USED_WITHOUT_IMPORT = {"dbt-duckdb", "ipykernel", "jupyterlab", "fastexcel", "ruff", "pytest-xdist"}
 
 
 def _name(requirement: str) -> str:

@@ -1,7 +1,8 @@
 """`servir-pm refresh` end to end, through the command line as the scheduler runs it.
 
-The module publishes one small sample snapshot once (about 30 s: ingest, dbt with every test,
-reports); each test then works on its own copy of that data folder.
+The module starts from the session's published sample snapshot (tests/conftest.py
+`published_refresh`: one refresh of the sample at scale 0.1, ingest, dbt with every test, reports,
+shared with tests/test_refresh_incremental.py); each test then works on its own copy of that data folder.
 """
 
 from __future__ import annotations
@@ -17,21 +18,16 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CLI, REFRESH_SNAPSHOT, cli_env
 
-from pipelines.sample import generate_sample
-
-A, B = "2016-05-31", "2016-11-30"
-CLI = str(Path(sys.executable).with_name("servir-pm"))
+A, B = REFRESH_SNAPSHOT, "2016-11-30"
 
 
 pytestmark = pytest.mark.slow  # a published refresh per module, several rebuilds: `make test-all`
 
 
 def _env(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVIR_PM_")}
-    env.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_REPORTS": str(root / "reports"),
-                "SERVIR_PM_SALT": "test-salt"})
-    return env
+    return cli_env(root)  # the key the session's published sample was made with (tests/conftest.py)
 
 
 def _cli(root: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -57,12 +53,9 @@ def _runs(root: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("published") / "data"
-    generate_sample(root / "raw" / A, scale=0.1, snapshot_date=A)
-    done = _cli(root, "refresh", "--min-age", "0", timeout=600)  # files generated a moment ago
-    assert done.returncode == 0, done.stdout + done.stderr
-    return root
+def published(published_refresh: Path) -> Path:
+    """A published by one refresh (tests/conftest.py, shared by the session): read it, never write."""
+    return published_refresh
 
 
 @pytest.fixture
@@ -240,6 +233,8 @@ def test_a_new_pseudonym_salt_rebuilds_every_snapshot(data: Path, monkeypatch: p
     for key, value in _env(data).items():
         monkeypatch.setenv(key, value)
     assert refresh.plan(publish.read_state()).changed == {}
+    # Another secret, given by the deprecated name (read when SERVIR_PM_KEY is not set).
+    monkeypatch.delenv("SERVIR_PM_KEY")
     monkeypatch.setenv("SERVIR_PM_SALT", "another-salt")
     assert list(refresh.plan(publish.read_state()).changed) == [A]
 

@@ -2,8 +2,9 @@
 its change affects, on a copy of the published warehouse, and publishes what a full build of every
 snapshot would publish.
 
-The module publishes the sample's first snapshot (A), then adds a second one (B, the sample
-evolved six months) with an incremental refresh; each test compares with a full build
+The module starts from the sample's first snapshot (A) published by the session's refresh
+(tests/conftest.py `published_refresh`, shared with tests/test_refresh.py), then adds a second one
+(B, the sample evolved six months) with an incremental refresh; each test compares with a full build
 (`servir-pm build`, dbt --full-refresh over every staged snapshot) of the same staging, or changes a
 copy. End to end through the command line, as the scheduler runs it.
 """
@@ -11,33 +12,27 @@ copy. End to end through the command line, as the scheduler runs it.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
-from conftest import TEST_KEY, copy_dbt_project, use_data_dir
+from conftest import CLI, REFRESH_SNAPSHOT, cli_env, copy_dbt_project, use_data_dir
 
 from pipelines.build import export, stamp
 from pipelines.build.warehouse import build
 from pipelines.errors import BuildError
 from pipelines.refresh import kind, publish
 from pipelines.refresh.plan import code_fingerprint, plan
-from pipelines.sample import generate_sample
 from pipelines.sample.evolve import evolve_snapshot
 
-A, B = "2016-05-31", "2016-11-30"
-CLI = str(Path(sys.executable).with_name("servir-pm"))
+A, B = REFRESH_SNAPSHOT, "2016-11-30"
 
 
 def _env(root: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVIR_PM_")}
-    env.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_REPORTS": str(root / "reports"), "SERVIR_PM_KEY": TEST_KEY})
-    return env
+    return cli_env(root)
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -90,11 +85,9 @@ def _assert_same_outputs(root: Path, full: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def published_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("incremental") / "a"
-    generate_sample(root / "raw" / A, scale=0.1, snapshot_date=A)
-    _cli(root, "refresh", "--min-age", "0")
-    return root
+def published_a(published_refresh: Path) -> Path:
+    """A published by one refresh (tests/conftest.py, shared by the session): read it, never write."""
+    return published_refresh
 
 
 @pytest.fixture(scope="module")

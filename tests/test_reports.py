@@ -13,8 +13,10 @@ import csv
 import html
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 import pytest
@@ -39,6 +41,7 @@ MIN_CHARTS = {"00_resumen": 4, "01_puestos_directivos": 6, "02_directivos_y_alta
 # The second snapshot's changes, counted by hand (see tests/published_sample.py): positions picked in ministries,
 # where Tables 7/15 give level 2 line = PM/PS, level 3 support = PM/OS and level 4 = CA.
 NEXT_CHANGES = {"new": 6, "removed": 7, "reclassified": 5, "replaced": 8, "vacated": 5, "filled": 5}
+T = TypeVar("T")
 
 
 pytestmark = pytest.mark.slow  # renders every report page in both languages: `make test-all`
@@ -53,26 +56,34 @@ def data_root(published_sample: Path, tmp_path_factory: pytest.TempPathFactory) 
         yield root
 
 
+def _in_each_language(render_one: Callable[[str], T]) -> dict[str, T]:
+    """lang -> render_one(lang), the languages rendered at once: each render has a kernel of its own
+    (a process, as the two of a refresh's render_all), so both take about the time of one on two cores."""
+    with ThreadPoolExecutor(max_workers=len(LANGS)) as pool:
+        running = {lang: pool.submit(render_one, lang) for lang in LANGS}
+        return {lang: future.result() for lang, future in running.items()}
+
+
 @pytest.fixture(scope="module")
 def rendered(data_root: Path) -> dict[str, dict[str, str]]:
     """lang -> page stem -> HTML (index included)."""
-    pages: dict[str, dict[str, str]] = {}
-    for lang in LANGS:
+    def pages(lang: str) -> dict[str, str]:
         out = data_root / "reports" / lang
         report.render(SNAPSHOT, lang, out_dir=out)
-        pages[lang] = {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
-    return pages
+        return {p.stem: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
+
+    return _in_each_language(pages)
 
 
 @pytest.fixture(scope="module")
 def rendered_next(data_root: Path) -> dict[str, str]:
     """lang -> HTML of the change page (06) for the second snapshot."""
-    pages = {}
-    for lang in LANGS:
+    def page(lang: str) -> str:
         out = data_root / "reports_next" / lang
         report.render(NEXT, lang, out_dir=out, only=["06_evolucion"])
-        pages[lang] = (out / "06_evolucion.html").read_text(encoding="utf-8")
-    return pages
+        return (out / "06_evolucion.html").read_text(encoding="utf-8")
+
+    return _in_each_language(page)
 
 
 def _without_plotly_library(page: str) -> str:

@@ -10,6 +10,7 @@ Expected: S2 is compared with S1 (the changes test_history.py counts by hand), R
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -91,10 +92,12 @@ def _text(page: Path) -> str:
 def test_page_05_compares_a_real_snapshot_with_2016_and_tests_the_sample(built: Path, tmp_path: Path) -> None:
     from pipelines.report import labels
 
-    pages = {}
-    for snapshot in (R, S1):
+    def page(snapshot: str) -> str:
         rendered = report.render(snapshot, "es", out_dir=tmp_path / snapshot, only=["05_conciliacion_y_calidad"])
-        pages[snapshot] = _text(rendered[0].html_path)
+        return _text(rendered[0].html_path)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a kernel (a process) each: both at once on two cores
+        pages = dict(zip((R, S1), pool.map(page, (R, S1)), strict=True))
     banner = labels.text("synthetic_banner", "es")
     comparison, test = labels.text("recon_table_comparison", "es"), labels.text("kpi_recon_ok", "es")
     assert comparison == "Cifras publicadas 2016 frente a este corte"
