@@ -113,7 +113,7 @@ def build(
     if not unit_tests:
         command += ["--exclude-resource-type", "unit_test"]
     started = time.perf_counter()
-    result = run_dbt(command, dbt_vars=dbt_vars, project_dir=project_dir)
+    result = run_dbt(command, dbt_vars=dbt_vars, project_dir=project_dir, manifest_json=False)
     dbt_seconds = time.perf_counter() - started
     stamp.write(paths.warehouse_path(), built_stamp)
     execution_seconds = float(getattr(result, "elapsed_time", 0.0) or 0.0)
