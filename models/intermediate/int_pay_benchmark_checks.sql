@@ -50,14 +50,44 @@ checks as (
         on r.reference_id = c.reference_id
 ),
 
--- The folded "title unit" text, once per distinct (title, unit): a national payroll repeats a few
--- hundred thousand texts over 1.4 M positions, and folding is a regular expression.
+-- The (classification, level, labor regime) cells some scope row with a title pattern can match:
+-- only their positions' names are ever compared with a pattern, so only those are folded.
+pattern_cells as (
+    select distinct k.entity_classification, k.organizational_level, k.labor_regime
+    from (select distinct entity_classification, organizational_level, labor_regime from positions) as k
+    inner join scope as s
+        on s.match_title_pattern is not null
+        and (s.match_entity_classification is null or s.match_entity_classification = k.entity_classification)
+        and (s.match_organizational_level is null or s.match_organizational_level = k.organizational_level)
+        and (s.match_labor_regime is null or s.match_labor_regime = k.labor_regime)
+),
+
+-- The folded "title unit" text, once per distinct (title, unit) of those cells: a national payroll
+-- repeats a few hundred thousand texts over 1.4 M positions, and folding is a regular expression.
+-- Any other position's text stays null: every pattern row it could meet fails on another column.
 texts as (
     select
         position_title,
         unit_name,
         {{ fold_title_unit('position_title', 'unit_name') }} as folded_text
-    from (select distinct position_title, unit_name from positions)
+    from (
+        select distinct p.position_title, p.unit_name
+        from positions as p
+        inner join pattern_cells as c
+            on c.entity_classification is not distinct from p.entity_classification
+            and c.organizational_level is not distinct from p.organizational_level
+            and c.labor_regime is not distinct from p.labor_regime
+    )
+),
+
+-- The checks in force in each snapshot year the positions have (a handful of rows): positions
+-- then meet them through an equality join on the year, not a comparison of every pair.
+year_checks as (
+    select y.price_year, c.*
+    from (select distinct price_year from positions) as y
+    inner join checks as c
+        on (y.price_year is null and c.valid_to_year is null)
+        or y.price_year between c.valid_from_year and coalesce(c.valid_to_year, 9999)
 )
 
 select
@@ -76,9 +106,8 @@ from positions as p
 left join texts as t
     on t.position_title is not distinct from p.position_title
     and t.unit_name is not distinct from p.unit_name
-inner join checks as c
-    on (p.price_year is null and c.valid_to_year is null)
-    or p.price_year between c.valid_from_year and coalesce(c.valid_to_year, 9999)
+inner join year_checks as c
+    on c.price_year is not distinct from p.price_year
 -- In scope: some scope row of the check matches (null match column = any value) ...
 where len(list_filter(c.scope_rows, lambda s:
         (s.match_entity_classification is null or s.match_entity_classification = p.entity_classification)

@@ -7,10 +7,10 @@
 -- (seeds/review/position_review_decisions.csv); then the title rules (seeds/inference). A title
 -- that Table 5 makes a public officer is read as one even when the input gives a level (issue 11).
 -- Every rule lives in the seeds; this model only knows how to normalize a text and match a row.
--- The work is done once per distinct (title, unit, entity) combination, not per position.
 with
 
-positions as (select * from {{ ref('stg_registry__positions') }}),
+-- Not materialized: each reader scans only the columns it needs.
+positions as not materialized (select * from {{ ref('stg_registry__positions') }}),
 
 -- Final entity classification and government level: given, decided or inferred from the name.
 entities as (
@@ -62,52 +62,50 @@ decisions as (
     from {{ ref('position_review_decisions') }}
 ),
 
-keyed as (
+-- The inference reads only the normalized title, the normalized unit name and the entity's level
+-- and classification: it is done once per distinct (normalized title, normalized unit, level,
+-- classification), a small table joined back to every position by those four values. Positions
+-- are read twice (their few text columns to find the combinations, then every column), each time
+-- streaming through joins with small tables, instead of carrying 1.4 M wide rows through the
+-- matching or holding them in a hash table (DuckDB's memory budget is shared with the other
+-- model dbt builds at the same time).
+positions_entities as not materialized (
     select
         p.*,
         e.government_level as entity_government_level,
-        e.entity_classification as entity_entity_classification,
-        -- One key per (title, unit, level, classification) combination, nulls included: every
-        -- step below joins and ranks on it (JSON keeps a null apart from the text 'null').
-        md5(to_json([p.position_title, p.unit_name, e.government_level, e.entity_classification])) as combo_key
+        e.entity_classification as entity_entity_classification
     from positions as p
     left join entities as e
         on e.snapshot = p.snapshot
         and e.entity_id = p.entity_id
 ),
 
-combos as (
-    select distinct
-        combo_key,
-        position_title,
-        unit_name,
-        entity_government_level as government_level,
-        entity_entity_classification as entity_classification
-    from keyed
-),
-
 -- Normalize each distinct text once: lower case, no accents, punctuation as spaces, then every
 -- word through title_word_map (feminine forms, abbreviations, connectors, interim markers).
+-- Numbered, so the per-word steps partition and group by an integer rather than by the text.
 texts as (
-    select distinct position_title as raw_text from combos where position_title is not null
-    union
-    select distinct unit_name from combos where unit_name is not null
+    select raw_text, row_number() over () as text_id
+    from (
+        select position_title as raw_text from positions where position_title is not null
+        union
+        select unit_name from positions where unit_name is not null
+    )
 ),
 
 split as (
     select
-        raw_text,
+        text_id,
         string_split(trim(regexp_replace(lower(strip_accents(raw_text)), '[^a-z0-9]+', ' ', 'g')), ' ') as words
     from texts
 ),
 
 words as (
-    select raw_text, unnest(range(1, len(words) + 1)) as word_index, unnest(words) as word
+    select text_id, unnest(range(1, len(words) + 1)) as word_index, unnest(words) as word
     from split
 ),
 
 mapped as (
-    select w.raw_text, w.word_index, coalesce(m.replacement, w.word) as word
+    select w.text_id, w.word_index, coalesce(m.replacement, w.word) as word
     from words as w
     left join word_map as m on m.word = w.word
     where coalesce(m.replacement, w.word) <> ''
@@ -115,74 +113,147 @@ mapped as (
 
 deduplicated as (
     -- "Jefe (e) Jefe de ..." and repeated words read once.
-    select raw_text, word_index, word
+    select text_id, word_index, word
     from mapped
-    qualify word is distinct from lag(word) over (partition by raw_text order by word_index)
+    qualify word is distinct from lag(word) over (partition by text_id order by word_index)
 ),
 
+-- A text left with no word has no row here: its normalized text is null.
 normalized as (
-    select raw_text, string_agg(word, ' ' order by word_index) as norm_text
-    from deduplicated
-    group by raw_text
+    select t.raw_text, n.norm_text
+    from (
+        select text_id, string_agg(word, ' ' order by word_index) as norm_text
+        from deduplicated
+        group by text_id
+    ) as n
+    inner join texts as t
+        on t.text_id = n.text_id
 ),
 
-combos_texts as (
+-- Every position's normalized texts and entity (streamed: read by combos, then by the final join).
+positions_normalized as not materialized (
     select
-        c.*,
+        p.*,
         t.norm_text as title_normalized,
         u.norm_text as unit_normalized
-    from combos as c
-    left join normalized as t on t.raw_text = c.position_title
-    left join normalized as u on u.raw_text = c.unit_name
+    from positions_entities as p
+    left join normalized as t on t.raw_text = p.position_title
+    left join normalized as u on u.raw_text = p.unit_name
+),
+
+combos as (
+    select row_number() over () as combo_id, *
+    from (
+        select distinct
+            title_normalized,
+            unit_normalized,
+            entity_government_level as government_level,
+            entity_entity_classification as entity_classification
+        from positions_normalized
+    )
 ),
 
 -- "Jefe de la Oficina General de X": the words after a head noun (the longest that starts the
--- title) name the unit it heads.
+-- title) name the unit it heads. Once per distinct normalized title.
 head_noun_parts as (
     select
-        c.combo_key,
-        substr(c.title_normalized, length(h.head_noun) + 2) as title_unit_part
-    from combos_texts as c
+        t.title_normalized,
+        substr(t.title_normalized, length(h.head_noun) + 2) as title_unit_part
+    from (select distinct title_normalized from combos where title_normalized is not null) as t
     inner join head_nouns as h
-        on starts_with(c.title_normalized, h.head_noun || ' ')
+        on starts_with(t.title_normalized, h.head_noun || ' ')
     qualify row_number() over (
-        partition by c.combo_key
+        partition by t.title_normalized
         order by length(h.head_noun) desc
     ) = 1
 ),
 
 combos_normalized as (
     select c.*, h.title_unit_part
-    from combos_texts as c
+    from combos as c
     left join head_noun_parts as h
-        on h.combo_key = c.combo_key
+        on h.title_normalized = c.title_normalized
 ),
 
 -- The texts each combination offers to the rules, in order of preference: the unit named after a
 -- head noun, the title itself, the title read as a unit name, the registry's unit name.
 candidates as (
-    select *, title_unit_part as candidate_text, 'unit' as applies_to, 1 as candidate_rank
+    select combo_id, government_level, entity_classification, title_unit_part as candidate_text,
+        'unit' as applies_to, 1 as candidate_rank
     from combos_normalized where title_unit_part is not null
     union all
-    select *, title_normalized, 'title', 2 from combos_normalized where title_normalized is not null
+    select combo_id, government_level, entity_classification, title_normalized, 'title', 2
+    from combos_normalized where title_normalized is not null
     union all
-    select *, title_normalized, 'unit', 3 from combos_normalized where title_normalized is not null
+    select combo_id, government_level, entity_classification, title_normalized, 'unit', 3
+    from combos_normalized where title_normalized is not null
     union all
-    select *, unit_normalized, 'unit', 4 from combos_normalized where unit_normalized is not null
+    select combo_id, government_level, entity_classification, unit_normalized, 'unit', 4
+    from combos_normalized where unit_normalized is not null
+),
+
+-- Which rules each distinct text matches, once per text (the entity's level and scope are checked
+-- per combination below). Equality joins where the match allows: an exact rule equals the text; a
+-- prefix rule (text || ' ' starts with pattern || ' ') equals the text cut before one of its
+-- spaces, and a pattern of k words (split on ' ') can only equal the cut after the k-th word, so
+-- each text's cuts up to the longest prefix pattern are joined on equality instead of testing
+-- every text against every rule. Contains rules are tested against every distinct text.
+candidate_texts as (
+    select distinct applies_to, candidate_text from candidates
+),
+
+prefix_words as (
+    select coalesce(max(len(string_split(pattern, ' '))), 0) as max_words from rules where match = 'prefix'
+),
+
+text_prefixes as (
+    select applies_to, candidate_text, array_to_string(words[1:word_count], ' ') as prefix
+    from (
+        select
+            t.applies_to,
+            t.candidate_text,
+            t.words,
+            unnest(range(1, least(len(t.words), w.max_words) + 1)) as word_count
+        from (select *, string_split(candidate_text, ' ') as words from candidate_texts) as t
+        cross join prefix_words as w
+    )
+),
+
+text_rule_matches as (
+    select t.applies_to, t.candidate_text, r.rule_key
+    from candidate_texts as t
+    inner join rules as r
+        on r.applies_to = t.applies_to
+        and r.match = 'exact'
+        and r.pattern = t.candidate_text
+    union all
+    select t.applies_to, t.candidate_text, r.rule_key
+    from text_prefixes as t
+    inner join rules as r
+        on r.applies_to = t.applies_to
+        and r.match = 'prefix'
+        and r.pattern = t.prefix
+    union all
+    select t.applies_to, t.candidate_text, r.rule_key
+    from candidate_texts as t
+    inner join rules as r
+        on r.applies_to = t.applies_to
+        and r.match = 'contains'
+        and position(' ' || r.pattern || ' ' in ' ' || t.candidate_text || ' ') > 0
 ),
 
 rule_matches as (
     select
-        c.combo_key,
+        c.combo_id,
         c.candidate_rank,
         r.*
     from candidates as c
+    inner join text_rule_matches as m
+        on m.applies_to = c.applies_to
+        and m.candidate_text = c.candidate_text
     inner join rules as r
-        on r.applies_to = c.applies_to
-        and ((r.match = 'exact' and c.candidate_text = r.pattern)
-            or (r.match = 'prefix' and starts_with(c.candidate_text || ' ', r.pattern || ' '))
-            or (r.match = 'contains' and position(' ' || r.pattern || ' ' in ' ' || c.candidate_text || ' ') > 0))
-        and (r.government_level is null or r.government_level = c.government_level)
+        on r.rule_key = m.rule_key
+    where (r.government_level is null or r.government_level = c.government_level)
         and (r.entity_scope is null or exists (
             select 1 from scopes as s
             where s.entity_scope = r.entity_scope and s.entity_classification = c.entity_classification))
@@ -192,43 +263,46 @@ best_rule as (
     select *
     from rule_matches
     qualify row_number() over (
-        partition by combo_key
+        partition by combo_id
         order by is_generic, candidate_rank, priority, rule_key
     ) = 1
 ),
 
+-- Body-type functions read the normalized title and unit only: matched once per distinct pair.
 function_matches as (
     select
-        c.combo_key,
+        t.title_normalized,
+        t.unit_normalized,
         f.rule_key as function_rule,
         f.body_type as function_body_type
-    from combos_normalized as c
+    from (select distinct title_normalized, unit_normalized from combos) as t
     inner join functions as f
-        on position(' ' || f.pattern in ' ' || coalesce(c.title_normalized, '') || ' ' || coalesce(c.unit_normalized, '')) > 0
+        on position(' ' || f.pattern in ' ' || coalesce(t.title_normalized, '') || ' ' || coalesce(t.unit_normalized, '')) > 0
     qualify row_number() over (
-        partition by c.combo_key
+        partition by t.title_normalized, t.unit_normalized
         order by f.priority, f.rule_key
     ) = 1
 ),
 
 best_decision as (
-    select c.combo_key, d.*
+    select c.combo_id, d.*
     from combos_normalized as c
     inner join decisions as d
         on d.title_key = c.title_normalized
         and (d.unit_key is null or d.unit_key = c.unit_normalized)
         and (d.entity_classification is null or d.entity_classification = c.entity_classification)
     qualify row_number() over (
-        partition by c.combo_key
+        partition by c.combo_id
         order by (d.unit_key is null), (d.entity_classification is null), d.decision_id
     ) = 1
 ),
 
 readings as (
     select
-        c.combo_key,
         c.title_normalized,
         c.unit_normalized,
+        c.government_level,
+        c.entity_classification,
         r.rule_key as inference_rule,
         r.reading as rule_reading,
         r.organizational_level as rule_level,
@@ -247,18 +321,19 @@ readings as (
         d.body_type as decided_body_type
     from combos_normalized as c
     left join best_rule as r
-        on r.combo_key = c.combo_key
+        on r.combo_id = c.combo_id
     left join function_matches as fm
-        on fm.combo_key = c.combo_key
+        on fm.title_normalized is not distinct from c.title_normalized
+        and fm.unit_normalized is not distinct from c.unit_normalized
     left join best_decision as d
-        on d.combo_key = c.combo_key
+        on d.combo_id = c.combo_id
 ),
 
 resolved as (
     select
-        k.*,
-        r.title_normalized,
-        r.unit_normalized,
+        k.* exclude (title_normalized, unit_normalized),
+        k.title_normalized,
+        k.unit_normalized,
         r.inference_rule,
         r.body_type_rule,
         r.table5_category,
@@ -272,9 +347,12 @@ resolved as (
         coalesce(r.decided_body_type, r.rule_body_type) as suggested_body_type,
         case when r.decision_id is not null then 'high' else r.rule_confidence end as suggested_confidence,
         r.decision_id is not null as is_decided
-    from keyed as k
+    from positions_normalized as k
     left join readings as r
-        on r.combo_key = k.combo_key
+        on r.title_normalized is not distinct from k.title_normalized
+        and r.unit_normalized is not distinct from k.unit_normalized
+        and r.government_level is not distinct from k.entity_government_level
+        and r.entity_classification is not distinct from k.entity_entity_classification
 ),
 
 final as (
@@ -295,7 +373,7 @@ final as (
 )
 
 select
-    * exclude (organizational_level, body_type, entity_government_level, entity_entity_classification, combo_key,
+    * exclude (organizational_level, body_type, entity_government_level, entity_entity_classification,
                rule_reading, rule_level, rule_body_type, rule_confidence, is_decided),
     organizational_level as organizational_level_input,
     body_type as body_type_input,
