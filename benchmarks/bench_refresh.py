@@ -6,7 +6,10 @@ and peak resident memory of the refresh and every stage process it starts: bench
 - the sample: a no-change run (the scheduled job's usual case, which must stay under 2 s) and a run
   where one new snapshot arrives;
 - history: monthly snapshots of `--scale` positions published one refresh at a time; the time to
-  add the 1st, 6th and 12th snapshot (the issue's goal: the 12th costs at most 1.5x the 1st).
+  add the 1st, 6th and 12th snapshot (the issue's goal: the 12th costs at most 1.5x the 1st) and
+  the published warehouse's size after each. dbt's run_results.json of every addition is kept
+  beside the data (`history_scale_<scale>_run_results/add_<n>.json`): per-node execution_time
+  shows what grows with the history kept.
 
     python -m benchmarks.bench_refresh [--history-scale 127] [--history-snapshots 12]
 """
@@ -99,7 +102,10 @@ def _month_end(index: int) -> str:
 def history(workdir: Path, scale: float, snapshots: int) -> list[dict]:
     """Publish `snapshots` monthly snapshots one refresh at a time; report adding the 1st, 6th, 12th."""
     data = workdir / f"history_scale_{scale:g}"
-    shutil.rmtree(data, ignore_errors=True)
+    results = workdir / f"history_scale_{scale:g}_run_results"
+    for folder in (data, results):
+        shutil.rmtree(folder, ignore_errors=True)
+    results.mkdir(parents=True)
     rows = []
     for index in range(snapshots):
         name = _month_end(index)
@@ -109,6 +115,10 @@ def history(workdir: Path, scale: float, snapshots: int) -> list[dict]:
             previous = data / "raw" / _month_end(index - 1)
             evolve_snapshot(previous, data / "raw" / name, snapshot_date=name, seed=20160000 + index)
         row = _cli(data, "refresh", "--min-age", "0")
+        if (ROOT / "target" / "run_results.json").is_file():  # the refresh's dbt build writes it here
+            shutil.copyfile(ROOT / "target" / "run_results.json", results / f"add_{index + 1:02d}.json")
+        if (data / "warehouse.duckdb").is_file():  # DuckDB never shrinks its file: does it keep growing?
+            row["warehouse_mb"] = round((data / "warehouse.duckdb").stat().st_size / 2**20)
         if "error" not in row:
             run = _last_run(data)
             kind = (run.get("build") or {}).get("kind", "full")  # incremental once one is published
