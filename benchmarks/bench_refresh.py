@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.measure import run_measured
+from pipelines import paths
 from pipelines.sample import evolve_snapshot, generate_sample
 
 CLI = str(Path(sys.executable).with_name("servir-pm"))
@@ -115,8 +116,9 @@ def history(workdir: Path, scale: float, snapshots: int) -> list[dict]:
             previous = data / "raw" / _month_end(index - 1)
             evolve_snapshot(previous, data / "raw" / name, snapshot_date=name, seed=20160000 + index)
         row = _cli(data, "refresh", "--min-age", "0")
-        if (ROOT / "target" / "run_results.json").is_file():  # the refresh's dbt build writes it here
-            shutil.copyfile(ROOT / "target" / "run_results.json", results / f"add_{index + 1:02d}.json")
+        run_results = paths.dbt_target_dir() / "run_results.json"  # the refresh's dbt build writes it here
+        if run_results.is_file():
+            shutil.copyfile(run_results, results / f"add_{index + 1:02d}.json")
         if (data / "warehouse.duckdb").is_file():  # DuckDB never shrinks its file: does it keep growing?
             row["warehouse_mb"] = round((data / "warehouse.duckdb").stat().st_size / 2**20)
         if "error" not in row:

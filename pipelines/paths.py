@@ -51,6 +51,13 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("SERVIR_PM_WAREHOUSE", data_dir() / "warehouse.duckdb")).resolve()
 
 
+def dbt_target_dir(project: Path | None = None) -> Path:
+    """dbt's target folder (partial parsing, run_results.json, compiled SQL): <project>/target, or
+    the folder SERVIR_PM_DBT_TARGET names inside the project. The tests set it per pytest-xdist
+    worker, so two dbt runs at once never write the same files."""
+    return (project or PROJECT_ROOT) / os.environ.get("SERVIR_PM_DBT_TARGET", "target")
+
+
 def reports_dir(snapshot: str | None = None) -> Path:
     base = Path(os.environ.get("SERVIR_PM_REPORTS", PROJECT_ROOT / "reports")).resolve()
     return base / snapshot if snapshot else base

@@ -22,6 +22,13 @@ import polars as pl
 import pytest
 from session_data import made_once
 
+# Under pytest-xdist each worker process gets its own dbt target folder (target/gw0, target/gw1):
+# two dbt runs at once would otherwise write the same partial_parse.msgpack, manifest.json and
+# run_results.json, and a test could read the other worker's half-written file. The CLI
+# subprocesses the tests start inherit it.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("SERVIR_PM_DBT_TARGET", f"target/{os.environ['PYTEST_XDIST_WORKER']}")
+
 SNAPSHOT = "2020-01-31"
 TEST_KEY = "test-key"
 CLI = str(Path(sys.executable).with_name("servir-pm"))

@@ -342,7 +342,7 @@ def test_planted_bad_rows_fail_the_data_tests_and_their_rows_name_the_column(
         assert f"test.servir_pm.{name}" in message
     assert "Got 1 result," in message  # e.g. the one null row (not_null_columns counts rows, not columns)
 
-    manifest = json.loads((paths.PROJECT_ROOT / "target" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((paths.dbt_target_dir() / "manifest.json").read_text(encoding="utf-8"))
     tables = {n["name"]: n["alias"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
 
     def failures(test: str) -> list[tuple]:

@@ -54,7 +54,7 @@ def run_dbt(
 
     project = (project_dir or paths.PROJECT_ROOT).resolve()
     args = [*command, "--project-dir", str(project), "--profiles-dir", str(project), "--no-use-colors",
-            "--target-path", str(project / "target"), "--log-path", str(project / "logs")]
+            "--target-path", str(paths.dbt_target_dir(project)), "--log-path", str(project / "logs")]
     if quiet:
         args.append("--quiet")
     if not manifest_json:
@@ -69,7 +69,7 @@ def run_dbt(
         finally:
             _release_warehouse()
     if not manifest_json:
-        _write_run_results(outcome.result, project / "target")
+        _write_run_results(outcome.result, paths.dbt_target_dir(project))
     name = " ".join(command[:1])
     if outcome.exception is not None:
         raise BuildError(

@@ -63,7 +63,7 @@ def build_docs(project_dir: Path | None = None) -> DocsResult:
         with paths.environment({"SERVIR_PM_WAREHOUSE": str(warehouse)}):
             run_dbt(["docs", "generate", "--static"], project_dir=project)
     seconds = time.perf_counter() - started
-    page = project / "target" / STATIC_PAGE
+    page = paths.dbt_target_dir(project) / STATIC_PAGE
     if not page.is_file():
         raise BuildError(problem=f"dbt docs generate --static did not write {STATIC_PAGE}",
                          fix="check the dbt version (--static needs dbt-core 1.7 or later) and logs/dbt.log",
