@@ -95,8 +95,10 @@ def published_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def cli_env(root: Path) -> dict[str, str]:
     """The environment of a `servir-pm` command on the data folder `root`: this process's, without
-    any SERVIR_PM_ setting of the caller, with the test pseudonym key."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SERVIR_PM_")}
+    any SERVIR_PM_ setting of the caller but this worker's dbt target folder, with the test
+    pseudonym key."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("SERVIR_PM_") or k == "SERVIR_PM_DBT_TARGET"}
     env.update({"SERVIR_PM_DATA": str(root), "SERVIR_PM_REPORTS": str(root / "reports"), "SERVIR_PM_KEY": TEST_KEY})
     return env
 
