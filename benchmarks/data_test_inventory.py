@@ -1,8 +1,8 @@
 """List every data check of a dbt manifest as (model, column, check, arguments, where) lines.
 
-A generic test that checks several columns or expressions at once (tests/generic/
-not_null_columns.sql, accepted_values_columns.sql, expressions_are_true.sql) is listed as the
-one-column or one-expression checks it stands for, so two manifests can be compared check by check
+A generic test that checks several columns or expressions at once (tests/generic/model_checks.sql,
+one node per model; formerly not_null_columns, accepted_values_columns and expressions_are_true) is
+listed as the one-column or one-expression checks it stands for, so two manifests can be compared check by check
 whatever tests carry them: `python -m benchmarks.data_test_inventory target/manifest.json`, once
 per version, then `diff` the two outputs (issue 16: fewer test nodes, the same checks).
 """
@@ -35,7 +35,9 @@ def checks(manifest: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]
         kwargs = meta.get("kwargs") or {}
         model = (node.get("attached_node") or "-").split(".")[-1]
         where = node["config"].get("where") or ""
-        if name == "expressions_are_true":
+        if name == "model_checks":
+            yield from _model_checks(model, kwargs, where)
+        elif name == "expressions_are_true":
             for expression in kwargs["expressions"]:
                 yield model, "", "expression_is_true", _arguments(name, {"expression": expression}), where
         elif name in _PER_COLUMN:
@@ -46,6 +48,26 @@ def checks(manifest: dict[str, Any]) -> Iterator[tuple[str, str, str, str, str]]
         else:
             column = kwargs.get("column_name") or node.get("column_name") or ""
             yield model, column, name, _arguments(name, kwargs), where
+
+
+def _model_checks(model: str, kwargs: dict[str, Any], where: str) -> Iterator[tuple[str, str, str, str, str]]:
+    """tests/generic/model_checks.sql's arguments as the one-check tests they mean."""
+    for column in kwargs.get("not_null", []):
+        yield model, column, "not_null", _arguments("not_null", {}), where
+    for column in kwargs.get("unique", []):
+        yield model, column, "unique", _arguments("unique", {}), where
+    for columns in kwargs.get("unique_combinations", []):
+        yield model, "", "unique_combination", _arguments("unique_combination", {"columns": columns}), where
+    for item in kwargs.get("accepted_values", []):
+        detail = {k: v for k, v in item.items() if k != "column"}
+        yield model, item["column"], "accepted_values", _arguments("accepted_values", detail), where
+    for item in kwargs.get("relationships", []):
+        # a relationship's own `where` filters the model for that check, as a test's where config did
+        detail = {"to": item["to"], "field": item["field"]}
+        yield model, item["column"], "relationships", _arguments("relationships", detail), item.get("where", where)
+    for item in kwargs.get("expressions", []):
+        column, expression = ("", item) if isinstance(item, str) else (item["column"], item["expression"])
+        yield model, column, "expression_is_true", _arguments("expression_is_true", {"expression": expression}), where
 
 
 def main(argv: list[str]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -303,9 +304,11 @@ def test_a_position_list_longer_than_a_sheet_is_left_out_of_the_workbook(
 
 def test_planted_bad_rows_fail_the_data_tests_and_their_rows_name_the_column(
         built: build.BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The generic tests that check several columns (or expressions) in one node still fail on one
-    bad row, and the failure rows say which column (or expression) to fix: a null, a value outside
-    the accepted set, a duplicate and a broken identity, planted in a copy of the built warehouse."""
+    """A model's one test node (tests/generic/model_checks.sql) still fails on one bad row, and each
+    failure row says which check broke, on which column or expression, and the value or key to fix:
+    a null, a value outside the accepted set, a repeated key and combination, a value missing from
+    its parent seed (a relationship with its own `where` judges only its rows) and a broken
+    identity, planted in a copy of the built warehouse; the custom tests beside it still fail too."""
     import shutil
 
     import duckdb
@@ -321,42 +324,61 @@ def test_planted_bad_rows_fail_the_data_tests_and_their_rows_name_the_column(
                     "where position_id = 'P03'")
         con.execute("insert into stg_registry__positions select * from stg_registry__positions "
                     "where position_id = 'P02'")
+        # no such row in classification_rules (P10 is decided by one: rule_source classification_rules),
+        # so only the relationship whose `where` keeps classification_rules rows fails
+        [[source]] = con.execute("select rule_source from int_positions_classified "
+                                 "where position_id = 'P10'").fetchall()
+        assert source == "classification_rules"
+        con.execute("update int_positions_classified set rule_key = 'no_such_rule' where position_id = 'P10'")
         # a position the inference lost, and one it made up
         con.execute("delete from int_positions_inferred where position_id = 'P05'")
         con.execute("insert into int_positions_inferred select * replace ('P99' as position_id) "
                     "from int_positions_inferred where position_id = 'P06'")
         # breaks the third of mart_tpm's three expressions only (the others do not read pm_upper_bound)
         con.execute("update mart_tpm set pm_upper_bound = pm - 1 where government_level = 'national'")
-    tests = ["test_name:not_null_columns,int_positions_classified",
-             "test_name:accepted_values_columns,stg_registry__positions",
-             "test_name:unique_combination,stg_registry__positions",
+    tests = ["test_name:model_checks,int_positions_classified",
+             "test_name:model_checks,stg_registry__positions",
              "test_name:classified_exactly_once,int_positions_classified",
              "test_name:classified_exactly_once,int_positions_inferred",
-             "test_name:expressions_are_true,mart_tpm"]
+             "test_name:model_checks,mart_tpm"]
     with pytest.raises(BuildError) as failed:
         run_dbt(["test", "--store-failures", "--select", *tests])
     message = str(failed.value)
-    for name in ("not_null_columns_int_positions_classified", "accepted_values_columns_stg_registry__positions",
-                 "unique_combination_stg_registry__positions", "classified_exactly_once_int_positions_classified",
-                 "classified_exactly_once_int_positions_inferred", "expressions_are_true_mart_tpm"):
+    for name in ("model_checks_int_positions_classified", "model_checks_stg_registry__positions",
+                 "classified_exactly_once_int_positions_classified",
+                 "classified_exactly_once_int_positions_inferred", "model_checks_mart_tpm"):
         assert f"test.servir_pm.{name}" in message
-    assert "Got 1 result," in message  # e.g. the one null row (not_null_columns counts rows, not columns)
+    # failing rows of the model, not failure rows: 1 null + 1 broken expression (the same row) +
+    # 2 rows of the repeated key + 1 orphan rule_key
+    assert re.search(r"model_checks_int_positions_classified\.\w+: Got 5 results,", message)
 
     manifest = json.loads((paths.dbt_target_dir() / "manifest.json").read_text(encoding="utf-8"))
     tables = {n["name"]: n["alias"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
 
     def failures(test: str) -> list[tuple]:
         """The rows --store-failures kept, in a table named after the test (its alias)."""
-        [table] = [alias for name, alias in tables.items() if name.startswith(test + "_")]
+        [table] = ([alias for name, alias in tables.items() if name == test]  # model_checks_<model>
+                   or [alias for name, alias in tables.items() if name.startswith(test + "_")])
         with duckdb.connect(str(copy / "warehouse.duckdb"), read_only=True) as con:
-            return con.execute(f'select * from main_dbt_test__audit."{table}"').fetchall()
+            return sorted(con.execute(f'select * from main_dbt_test__audit."{table}"').fetchall())
 
-    assert failures("not_null_columns_int_positions_classified") == [("servant_group", 1)]
-    assert failures("accepted_values_columns_stg_registry__positions") == [("sex", "X", 1)]
-    assert failures("unique_combination_stg_registry__positions") == [(SNAPSHOT, "P02", 2)]
+    # (check_name, column_or_expression, value_field, n_records); an expression names the row by the
+    # model's first key (position_key is snapshot/position_id)
+    assert failures("model_checks_int_positions_classified") == [
+        ("expression_is_true", "(servant_group = 'not_determined') = (not_determined_reason is not null)",
+         f"[{SNAPSHOT}/P04]", 1),
+        ("not_null", "servant_group", None, 1),
+        ("relationships", "rule_key", "no_such_rule", 1),
+        ("unique", "position_key", f"{SNAPSHOT}/P03", 2),
+    ]
+    assert failures("model_checks_stg_registry__positions") == [
+        ("accepted_values", "sex", "X", 1),
+        ("unique_combination", "snapshot, position_id", f"[{SNAPSHOT}, P02]", 2),
+    ]
     # (snapshot, position_id, rows in the source, rows in the model)
     assert failures("classified_exactly_once_int_positions_classified") == [(SNAPSHOT, "P03", 1, 2)]
-    assert sorted(failures("classified_exactly_once_int_positions_inferred")) == [(SNAPSHOT, "P05", 1, 0),
-                                                                                 (SNAPSHOT, "P99", 0, 1)]
-    broken = failures("expressions_are_true_mart_tpm")
-    assert [row[0] for row in broken] == ["pm_upper_bound >= pm and tpm_upper_bound >= tpm"]
+    assert failures("classified_exactly_once_int_positions_inferred") == [(SNAPSHOT, "P05", 1, 0),
+                                                                         (SNAPSHOT, "P99", 0, 1)]
+    # mart_tpm's first key is (snapshot, government_level)
+    assert failures("model_checks_mart_tpm") == [
+        ("expression_is_true", "pm_upper_bound >= pm and tpm_upper_bound >= tpm", f"[{SNAPSHOT}, national]", 1)]
