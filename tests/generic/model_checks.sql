@@ -15,9 +15,13 @@
     `unique_combinations`) and its rows. "Got N results" counts the failing rows of the model.
 
     The row checks (all but uniqueness) read the model once: one scan keeps the rows that break any
-    of them (normally none), and each check's failure rows are taken from those few. Each key is
-    grouped once (a repeated combination is looked for by its hash first, as unique_combination
-    did). `model` is already filtered by the node's `where` (macros/batch.sql). -#}
+    of them (normally none) in a materialized CTE (inlined, it would be scanned once per check),
+    and each check's failure rows are taken from those few (at scale 127 as cheap as one filtered
+    scan per check, which DuckDB prunes with column statistics). Each key is grouped once; a
+    combination on its hash first (cheaper than grouping its text columns on position-level tables),
+    then only the combinations whose hash repeats, normally none, on their values, so two that
+    merely share a hash are not reported. `model` is already filtered by the node's `where`
+    (macros/batch.sql). -#}
 {% test model_checks(model, not_null=[], unique=[], unique_combinations=[], accepted_values=[],
                      relationships=[], expressions=[]) %}
 {{ config(fail_calc='coalesce(sum(n_records), 0)') }}
@@ -56,14 +60,16 @@
 {%- endfor %}
 {%- set parts = [] %}
 {%- if row_checks %}
-with failing as (
+with failing as materialized (
     select
         {%- for check in row_checks %}
         coalesce({{ check[2] }}, false) as failed_{{ loop.index }},
         {{ check[3] }} as value_{{ loop.index }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ model }}
-    where {% for check in row_checks %}coalesce({{ check[2] }}, false){{ ' or ' if not loop.last }}{% endfor %}
+    {#- no coalesce here (a null condition drops the row as false does): wrapped, the conditions
+        are evaluated one by one on every row, ~1.8x the CPU on 1.4 M rows #}
+    where {% for check in row_checks %}({{ check[2] }}){{ ' or ' if not loop.last }}{% endfor %}
 )
 {%- for check in row_checks %}
     {%- do parts.append("select '" ~ check[0] ~ "' as check_name, '" ~ (check[1] | replace("'", "''"))
