@@ -125,6 +125,11 @@ def sort_key(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str, described
     return "all nulls last"
 
 
+def row_count(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str) -> int:
+    """Rows of the mart in the snapshot (what copy_mart writes)."""
+    return int(con.execute(f"select count(*) from {_quote(mart)} where snapshot = ?", [snapshot]).fetchall()[0][0])
+
+
 def copy_mart(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str, folder: Path) -> int:
     """Write `<mart>.parquet` and `<mart>.csv` of one snapshot into `folder`; return the rows."""
     described = columns(con, mart)
