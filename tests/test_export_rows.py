@@ -9,7 +9,14 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.build.export_rows import FORMULA_FIRST_CHARACTERS, columns, copy_mart, published_select, sort_key
+from pipelines.build.export_rows import (
+    FORMULA_FIRST_CHARACTERS,
+    canonical_select,
+    columns,
+    copy_mart,
+    published_select,
+    sort_key,
+)
 from pipelines.ingest.csv_safety import _FORMULA_START
 
 ROWS = [  # snapshot, position_id, group, pay (pay last: a float is never part of the key)
@@ -101,3 +108,32 @@ def test_the_csv_select_is_a_projection_of_the_parquet_scan(tmp_path: Path) -> N
     plan = con.execute("explain " + published_select("mart_many", described, tmp_path / "mart_many.parquet"))
     operators = set(re.findall(r"╭─ ([A-Za-z][A-Za-z_ ]*?) [─┴]", plan.fetchall()[0][1]))
     assert operators == {"Projection", "Read Parquet"}, operators
+
+
+def test_duckdb_rounds_floats_as_the_polars_export_does() -> None:
+    # The position lists' floats are rounded by DuckDB (canonical_select), the other marts' by
+    # polars (export.canonical): the same value must give the same double, at every magnitude.
+    import math
+
+    import numpy as np
+
+    from pipelines.build.export import canonical
+
+    # Below 1e-13 or far above 1e30 the two may differ in the last bit (the scale is no exact
+    # double; near the largest double DuckDB's overflows): no pay, share or count of a mart is
+    # that small (but not zero) or that large.
+    rng = np.random.default_rng(16)
+    values = (rng.choice([-1.0, 1.0], 200_000) * rng.uniform(1, 10, 200_000)  # 1e-12 <= |value| < 1e30
+              * 10.0 ** rng.integers(-12, 30, 200_000)).tolist()
+    values += rng.integers(-10**12, 10**12, 20_000).astype(float).tolist()  # whole numbers, long ones too
+    values += [0.0, -0.0, 0.05, 12721.153846153846, math.inf, -math.inf,
+               math.nan, None, 999_999_999.95, 0.1 + 0.2]
+    con = duckdb.connect()
+    con.execute("create table mart_floats (snapshot varchar, pay double)")
+    con.execute("insert into mart_floats select 's', unnest(?)", [values])
+    by_duckdb = con.sql(canonical_select("mart_floats", "s", columns(con, "mart_floats"))).pl()["pay"]
+    by_polars = canonical(pl.DataFrame({"pay": values}, schema={"pay": pl.Float64}))
+    expected = pl.DataFrame({"pay": values}, schema={"pay": pl.Float64}).with_columns(
+        pl.col("pay").round_sig_figs(10))["pay"]
+    assert by_polars["pay"].sort(nulls_last=True).equals(expected.sort(nulls_last=True))  # the reference
+    assert by_duckdb.equals(expected, check_names=False)  # same order, same doubles (NaN and null included)

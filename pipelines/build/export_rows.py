@@ -60,16 +60,41 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _canonical_expr(name: str, kind: str) -> str:
+def _kept(column: str) -> str:
+    """Values a float keeps as they are: null, zero, infinite, NaN (no significant digits)."""
+    return f"{column} is null or {column} = 0 or isinf({column}) or isnan({column})"
+
+
+def _scale_expr(name: str, index: int) -> str:
+    """The power of ten a float is scaled by to keep the published significant digits, as the
+    column `__scale_<index>`: 1 for a value kept as it is (null, zero, infinite, NaN), which
+    scaling by 1 leaves as it is (never NULL: DuckDB still knows a column without nulls has none
+    and writes it to Parquet as required, as before)."""
+    column = _quote(name)
+    digits = settings().float_significant_digits
+    return (f"case when {_kept(column)} then 1 "
+            f"else pow(10, {digits - 1} - cast(floor(log10(abs({column}))) as integer)) end as __scale_{index}")
+
+
+def _canonical_expr(name: str, kind: str, index: int) -> str:
     """A float rounded to the published significant digits (polars' round_sig_figs), else as is."""
     column = _quote(name)
     if kind not in FLOAT_TYPES:
         return column
-    digits = settings().float_significant_digits
-    # Scaled, rounded and scaled back as polars does (same doubles, checked on 500,000 values).
-    scale = f"pow(10, {digits - 1} - cast(floor(log10(abs({column}))) as integer))"
-    return (f"case when {column} is null or {column} = 0 or isinf({column}) or isnan({column}) then {column} "
-            f"else round({column} * {scale}) / {scale} end as {column}")
+    # Scaled, rounded and scaled back as polars does (same doubles: test_export_rows); the scale
+    # comes from the inner query, computed once per value (the CASE computed it twice: scale 127,
+    # 20 float columns x 1.26 M rows, 0.83 -> 0.66 s CPU). NaN is kept apart: arithmetic may
+    # change its bits.
+    scale = f"__scale_{index}"
+    return f"case when isnan({column}) then {column} else round({column} * {scale}) / {scale} end as {column}"
+
+
+def canonical_select(mart: str, snapshot: str, described: list[tuple[str, str]]) -> str:
+    """The mart's rows of one snapshot, floats rounded to the published significant digits."""
+    scales = [_scale_expr(name, index) for index, (name, kind) in enumerate(described) if kind in FLOAT_TYPES]
+    rows = f"select {', '.join(['*', *scales])} from {_quote(mart)} where snapshot = {_literal(snapshot)}"
+    canonical = ", ".join(_canonical_expr(name, kind, index) for index, (name, kind) in enumerate(described))
+    return f"select {canonical} from ({rows})"
 
 
 def _published_expr(name: str, kind: str, blank: set[str]) -> str:
@@ -133,12 +158,11 @@ def row_count(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str) -> int:
 def copy_mart(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str, folder: Path) -> int:
     """Write `<mart>.parquet` and `<mart>.csv` of one snapshot into `folder`; return the rows."""
     described = columns(con, mart)
-    canonical = ", ".join(_canonical_expr(name, kind) for name, kind in described)
     chosen = settings()
     parquet = folder / f"{mart}.parquet"
     # COPY returns the rows it wrote: no need to read the file back to count them.
     (rows,) = con.execute(
-        f"copy (select {canonical} from {_quote(mart)} where snapshot = {_literal(snapshot)} "
+        f"copy ({canonical_select(mart, snapshot, described)} "
         f"order by {sort_key(con, mart, snapshot, described)}) to {_literal(str(parquet))} (format parquet, "
         f"compression {chosen.parquet_compression}, compression_level {chosen.parquet_compression_level}, "
         f"row_group_size {chosen.parquet_row_group_size})").fetchall()[0]
