@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -147,45 +148,76 @@ def export_marts(snapshots: Sequence[str] | None = None, warehouse: Path | None 
             query = f"select distinct snapshot from {marts[0]}"
             snapshots = sorted({r[0] for r in con.execute(query).fetchall()})
         by_row = export_rows.row_level_marts(marts)
+        small = [mart for mart in marts if mart not in by_row]
         written: list[Path] = []
         for snapshot in snapshots:
-            frames = {
-                mart: canonical(con.sql(f"select * from {mart} where snapshot = ?", params=[snapshot]).pl())
-                for mart in marts if mart not in by_row
-            }
-            written += _write_snapshot(snapshot, frames, con, by_row)
+            written += _write_snapshot(snapshot, None, con, by_row, pull=small)
         return written
     finally:
         con.close()
 
 
-def _write_snapshot(snapshot: str, frames: dict[str, pl.DataFrame], con: duckdb.DuckDBPyConnection | None = None,
-                    by_row: Sequence[str] = ()) -> list[Path]:
+def _schemas(con: duckdb.DuckDBPyConnection, marts: Sequence[str]) -> dict[str, pl.DataFrame]:
+    """Each mart's columns and types, as its pulled frame has them (no rows)."""
+    return {mart: con.sql(f"select * from {mart} limit 0").pl() for mart in marts}
+
+
+def _pull(con: duckdb.DuckDBPyConnection, marts: Sequence[str], snapshot: str) -> dict[str, pl.DataFrame]:
+    return {mart: canonical(con.sql(f"select * from {mart} where snapshot = ?", params=[snapshot]).pl())
+            for mart in marts}
+
+
+def _write_snapshot(snapshot: str, frames: dict[str, pl.DataFrame] | None = None,
+                    con: duckdb.DuckDBPyConnection | None = None, by_row: Sequence[str] = (),
+                    pull: Sequence[str] = ()) -> list[Path]:
     """Write into a sibling temp folder, then swap it in: readers never see half a snapshot.
-    `frames` are the marts in memory; `by_row` the position-level marts DuckDB (`con`) writes."""
-    if by_row and con is None:
-        raise ValueError("position-level marts are written from the warehouse: pass its connection")
-    empty = {mart: con.sql(f"select * from {mart} limit 0").pl() for mart in by_row} if con else {}
-    check_reviewed({**frames, **empty})
-    # Parquet is the internal table (every value, for analysts and notebooks); the CSV and the
-    # workbook are what gets shared, so they carry disclosure control.
-    published = publishable(frames)
+    `frames` are marts in memory; `pull` the marts to read from the warehouse (`con`), `by_row`
+    the position-level marts DuckDB writes itself.
+
+    DuckDB writes the position lists on a cursor of its own in a second thread (it releases the
+    GIL) while Python pulls, suppresses and writes the other marts: at scale 127 the COPYs alone
+    kept the two cores busy only part of the time. Each file's bytes depend on its rows only (a
+    total order, fixed writer settings), never on which thread ran when."""
+    if (by_row or pull) and con is None:
+        raise ValueError("marts written or pulled from the warehouse need its connection")
+    frames = dict(frames or {})
+    # Checked from the schemas (the pulled frames have the same), before anything is written.
+    check_reviewed({**frames, **(_schemas(con, [*pull, *by_row]) if con else {})})
     final = paths.marts_dir(snapshot)
     staging = final.with_name(f".{final.name}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for mart, frame in frames.items():
-        write_parquet(frame, staging / f"{mart}.parquet")
-        published[mart].write_csv(staging / f"{mart}.csv")
-    too_long: dict[str, int] = {}
-    for mart in by_row:
-        rows = export_rows.copy_mart(con, mart, snapshot, staging)
-        if rows > sheet_limit():
-            too_long[mart] = rows
-        else:  # short enough for a sheet: published like any other mart
-            frame = pl.read_parquet(staging / f"{mart}.parquet")
-            frames[mart], published[mart] = frame, publishable({mart: frame})[mart]
-    _write_workbook(staging / "marts.xlsx", frames, published, too_long)
+    rows = {mart: export_rows.row_count(con, mart, snapshot) for mart in by_row} if con else {}
+    # The short position lists go first: the workbook waits for them, not for the long ones.
+    order = sorted(by_row, key=lambda mart: rows[mart] > sheet_limit())
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-copy")
+    cursor = con.cursor() if con is not None and by_row else None
+    try:
+        copying = {mart: pool.submit(export_rows.copy_mart, cursor, mart, snapshot, staging) for mart in order}
+        if pull:
+            frames |= _pull(con, pull, snapshot)  # type: ignore[arg-type]
+        # Parquet is the internal table (every value, for analysts and notebooks); the CSV and the
+        # workbook are what gets shared, so they carry disclosure control.
+        published = publishable(frames)
+        for mart, frame in frames.items():
+            write_parquet(frame, staging / f"{mart}.parquet")
+            published[mart].write_csv(staging / f"{mart}.csv")
+        too_long = {mart: rows[mart] for mart in order if rows[mart] > sheet_limit()}
+        for mart in order:
+            if mart not in too_long:  # short enough for a sheet: published like any other mart
+                copying[mart].result()
+                frame = pl.read_parquet(staging / f"{mart}.parquet")
+                frames[mart], published[mart] = frame, publishable({mart: frame})[mart]
+        _write_workbook(staging / "marts.xlsx", frames, published, too_long)
+        for mart in order:
+            if copying[mart].result() != rows[mart]:
+                raise BuildError(problem=f"{mart}: the rows written are not the rows counted in the warehouse",
+                                 fix="run the export again; report it if it persists", file=staging)
+    finally:
+        # On an error, the COPY under way finishes and the queued ones never start.
+        pool.shutdown(wait=True, cancel_futures=True)
+        if cursor is not None:
+            cursor.close()
     swap_in(staging, final)
     return sorted(final.iterdir())
 

@@ -25,10 +25,14 @@ import duckdb
 
 from pipelines.disclosure.settings import settings
 from pipelines.disclosure.suppress import ROW_COUNT, rules
-from pipelines.ingest.csv_safety import _FORMULA_START, _PLAIN_NUMBER
+from pipelines.ingest.csv_safety import _PLAIN_NUMBER
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 KEY_PREFIX_MAX = 4  # leading columns tried as the sort key before sorting on every column
+# The characters _FORMULA_START (csv_safety) matches at the start of a cell, as code points: DuckDB
+# tests ord(cell) against them (a lookup) instead of running the regular expression on every cell
+# (scale 127: 17 text columns x 1.26 M rows). tests/test_export_rows.py checks the two agree.
+FORMULA_FIRST_CHARACTERS = "=+-@\t\r"
 
 
 def row_level_marts(marts: Sequence[str]) -> list[str]:
@@ -56,16 +60,41 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _canonical_expr(name: str, kind: str) -> str:
+def _kept(column: str) -> str:
+    """Values a float keeps as they are: null, zero, infinite, NaN (no significant digits)."""
+    return f"{column} is null or {column} = 0 or isinf({column}) or isnan({column})"
+
+
+def _scale_expr(name: str, index: int) -> str:
+    """The power of ten a float is scaled by to keep the published significant digits, as the
+    column `__scale_<index>`: 1 for a value kept as it is (null, zero, infinite, NaN), which
+    scaling by 1 leaves as it is (never NULL: DuckDB still knows a column without nulls has none
+    and writes it to Parquet as required, as before)."""
+    column = _quote(name)
+    digits = settings().float_significant_digits
+    return (f"case when {_kept(column)} then 1 "
+            f"else pow(10, {digits - 1} - cast(floor(log10(abs({column}))) as integer)) end as __scale_{index}")
+
+
+def _canonical_expr(name: str, kind: str, index: int) -> str:
     """A float rounded to the published significant digits (polars' round_sig_figs), else as is."""
     column = _quote(name)
     if kind not in FLOAT_TYPES:
         return column
-    digits = settings().float_significant_digits
-    # Scaled, rounded and scaled back as polars does (same doubles, checked on 500,000 values).
-    scale = f"pow(10, {digits - 1} - cast(floor(log10(abs({column}))) as integer))"
-    return (f"case when {column} is null or {column} = 0 or isinf({column}) or isnan({column}) then {column} "
-            f"else round({column} * {scale}) / {scale} end as {column}")
+    # Scaled, rounded and scaled back as polars does (same doubles: test_export_rows); the scale
+    # comes from the inner query, computed once per value (the CASE computed it twice: scale 127,
+    # 20 float columns x 1.26 M rows, 0.83 -> 0.66 s CPU). NaN is kept apart: arithmetic may
+    # change its bits.
+    scale = f"__scale_{index}"
+    return f"case when isnan({column}) then {column} else round({column} * {scale}) / {scale} end as {column}"
+
+
+def canonical_select(mart: str, snapshot: str, described: list[tuple[str, str]]) -> str:
+    """The mart's rows of one snapshot, floats rounded to the published significant digits."""
+    scales = [_scale_expr(name, index) for index, (name, kind) in enumerate(described) if kind in FLOAT_TYPES]
+    rows = f"select {', '.join(['*', *scales])} from {_quote(mart)} where snapshot = {_literal(snapshot)}"
+    canonical = ", ".join(_canonical_expr(name, kind, index) for index, (name, kind) in enumerate(described))
+    return f"select {canonical} from ({rows})"
 
 
 def _published_expr(name: str, kind: str, blank: set[str]) -> str:
@@ -75,7 +104,10 @@ def _published_expr(name: str, kind: str, blank: set[str]) -> str:
     if kind == "VARCHAR":
         # Nested, not `and`: DuckDB evaluates a CASE branch only for the rows reaching it, so the
         # second expression runs on the few cells that start like a formula, not on every cell.
-        return (f"case when regexp_matches({column}, {_literal(_FORMULA_START)}) "
+        # ORs, not `in (...)` nor list_contains: DuckDB rewrites those into a join, which does not
+        # keep the rows' order (the CSV must list them as the sorted Parquet does).
+        starts = " or ".join(f"ord({column}) = {ord(character)}" for character in FORMULA_FIRST_CHARACTERS)
+        return (f"case when {starts} "
                 f"then case when regexp_matches({column}, {_literal(_PLAIN_NUMBER)}) then {column} "
                 f"else '''' || {column} end else {column} end as {column}")
     return column
@@ -84,41 +116,64 @@ def _published_expr(name: str, kind: str, blank: set[str]) -> str:
 def sort_key(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str, described: list[tuple[str, str]]) -> str:
     """ORDER BY giving the canonical order (every column, in table order, nulls last) at less cost.
 
-    When the first k columns already tell every row of the snapshot apart (a position list:
-    snapshot, snapshot_date, position_id), sorting on them is the same order as sorting on all of
-    them, and DuckDB does not build 45-column sort keys for a million rows (scale 127:
-    mart_valuation's Parquet COPY 29 -> 20 s on a loaded machine, same bytes). Otherwise: every column.
+    Among the first columns (up to the first float: floats are rounded on the way out, not compared
+    as stored), one that holds a single value in the snapshot (snapshot, snapshot_date) orders
+    nothing and is left out; when the others already tell every row of the snapshot apart (a
+    position list: position_id), sorting on them is the same order as sorting on every column, and
+    DuckDB neither builds 45-column sort keys for a million rows (scale 127: mart_valuation's
+    Parquet COPY 29 -> 20 s on a loaded machine, same bytes) nor compares constant strings.
+    Otherwise: every column. The order is a function of the rows alone (a total order on a unique
+    key, or on every column), so thread timing never changes it.
     """
     prefix: list[str] = []
     for name, kind in described[:KEY_PREFIX_MAX]:
-        if kind in FLOAT_TYPES:  # rounded on the way out: not compared as stored
+        if kind in FLOAT_TYPES:
             break
         prefix.append(_quote(name))
-    if prefix:
+    if not prefix:
+        return "all nulls last"
+    table = f"from {_quote(mart)} where snapshot = ?"
+    # A column is constant when it is all null, or never null with min = max: cheap aggregates.
+    stats = con.execute("select count(*), " + ", ".join(f"count({c}), min({c}) = max({c})" for c in prefix)
+                        + f" {table}", [snapshot]).fetchall()[0]
+    rows = stats[0]
+    varying = [c for i, c in enumerate(prefix)
+               if not (stats[1 + 2 * i] == 0 or (stats[1 + 2 * i] == rows and stats[2 + 2 * i]))]
+    if rows <= 1 or not varying:  # one row (any order) or rows alike on the whole prefix
+        return ", ".join(f"{column} nulls last" for column in prefix) if rows <= 1 else "all nulls last"
+    for k in range(1, len(varying) + 1):  # one prefix at a time: the first unique one ends the search
         # row(...) keeps a NULL as a value, so rows equal on the prefix, nulls and all, count once.
-        distinct = ", ".join(f"count(distinct row({', '.join(prefix[:k])}))" for k in range(1, len(prefix) + 1))
-        counts = con.execute(f"select count(*), {distinct} from {_quote(mart)} where snapshot = ?",
-                             [snapshot]).fetchall()[0]
-        for k, unique in enumerate(counts[1:], start=1):
-            if unique == counts[0]:
-                return ", ".join(f"{column} nulls last" for column in prefix[:k])
+        (unique,) = con.execute(f"select count(distinct row({', '.join(varying[:k])})) {table}",
+                                [snapshot]).fetchall()[0]
+        if unique == rows:
+            return ", ".join(f"{column} nulls last" for column in varying[:k])
     return "all nulls last"
+
+
+def row_count(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str) -> int:
+    """Rows of the mart in the snapshot (what copy_mart writes)."""
+    return int(con.execute(f"select count(*) from {_quote(mart)} where snapshot = ?", [snapshot]).fetchall()[0][0])
 
 
 def copy_mart(con: duckdb.DuckDBPyConnection, mart: str, snapshot: str, folder: Path) -> int:
     """Write `<mart>.parquet` and `<mart>.csv` of one snapshot into `folder`; return the rows."""
     described = columns(con, mart)
-    canonical = ", ".join(_canonical_expr(name, kind) for name, kind in described)
     chosen = settings()
     parquet = folder / f"{mart}.parquet"
-    con.execute(
-        f"copy (select {canonical} from {_quote(mart)} where snapshot = {_literal(snapshot)} "
+    # COPY returns the rows it wrote: no need to read the file back to count them.
+    (rows,) = con.execute(
+        f"copy ({canonical_select(mart, snapshot, described)} "
         f"order by {sort_key(con, mart, snapshot, described)}) to {_literal(str(parquet))} (format parquet, "
         f"compression {chosen.parquet_compression}, compression_level {chosen.parquet_compression_level}, "
-        f"row_group_size {chosen.parquet_row_group_size})").fetchall()
+        f"row_group_size {chosen.parquet_row_group_size})").fetchall()[0]
+    con.execute(f"copy ({published_select(mart, described, parquet)}) "
+                f"to {_literal(str(folder / f'{mart}.csv'))} (format csv, header true)").fetchall()
+    return int(rows)
+
+
+def published_select(mart: str, described: list[tuple[str, str]], parquet: Path) -> str:
+    """The CSV's rows: the sorted Parquet read back (one reader keeps its order, so the CSV's rows
+    match the Parquet's) through a projection only, suppressed and defused."""
     blank = blanked_columns(mart)
     published = ", ".join(_published_expr(name, kind, blank) for name, kind in described)
-    # Read back from the sorted file: one reader keeps its order, so the CSV's rows match the Parquet's.
-    con.execute(f"copy (select {published}, true as is_suppressed from read_parquet({_literal(str(parquet))})) "
-                f"to {_literal(str(folder / f'{mart}.csv'))} (format csv, header true)").fetchall()
-    return int(con.execute(f"select count(*) from read_parquet({_literal(str(parquet))})").fetchall()[0][0])
+    return f"select {published}, true as is_suppressed from read_parquet({_literal(str(parquet))})"
