@@ -55,10 +55,16 @@ assumption_cells as (
 movable as (
     -- Decided by the assumption in this build (A2: every position of a type-B unit read through its
     -- parent, which is also all that A2's variants read differently).
+    -- (One row per listed assumption, then an equality join: a list_contains condition is a nested
+    -- loop over every position x assumption.)
     select a.assumption, b.position_key
-    from build as b
+    from (
+        select position_key, unnest(string_split(assumptions_applied, ',')) as assumption
+        from build
+        where assumptions_applied is not null
+    ) as b
     inner join assumptions as a
-        on list_contains(string_split(coalesce(b.assumptions_applied, ''), ','), a.assumption)
+        on a.assumption = b.assumption
     union
     -- Whose body group the assumption sets (switched off, another group and other rows apply).
     select t.assumption, b.position_key
