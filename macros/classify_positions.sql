@@ -367,28 +367,13 @@ positions_decided as not materialized (
         on d.decision_key = dk.decision_key
 ),
 
--- Rule 3 reads the folded "title unit" of PM positions in a cell whose Table 11 rows read or rank
--- names (title patterns, one manager per management): folded once per distinct (title, unit).
-name_cells as (
-    select distinct government_level, entity_classification, organizational_level
-    from tpm
-    where title_pattern is not null or management is not null
-),
-
+-- Rule 3 reads the folded "title unit" of PM positions: folded once per distinct (title, unit).
 pm_names as (
     select
         position_title,
         unit_name,
         {{ fold_title_unit('position_title', 'unit_name') }} as folded_name
-    from (
-        select distinct k.position_title, k.unit_name
-        from positions_decided as k
-        semi join name_cells as c
-            on c.government_level = k.effective_government_level
-            and c.entity_classification = k.rules_entity_classification
-            and c.organizational_level = k.rules_organizational_level
-        where k.servant_group = 'PM'
-    )
+    from (select distinct position_title, unit_name from positions_decided where servant_group = 'PM')
 ),
 
 tpm_candidates as (
@@ -403,6 +388,9 @@ tpm_candidates as (
         count(*) over (partition by k.position_key, t.management) as management_patterns_matched,
         length(n.folded_name) as name_length
     from positions_decided as k
+    inner join pm_names as n
+        on n.position_title is not distinct from k.position_title
+        and n.unit_name is not distinct from k.unit_name
     inner join tpm as t
         on k.servant_group = 'PM'
         and t.government_level = k.effective_government_level
@@ -410,15 +398,10 @@ tpm_candidates as (
         and t.organizational_level = k.rules_organizational_level
         and (not t.requires_annex_09 or coalesce(k.tpm_annex_09, false))
         and (t.applies_to_type_b or not coalesce(k.is_type_b_unit, false))
-    -- Only the names a row reads or ranks were folded (name_length matters to the ranking only).
-    left join pm_names as n
-        on (t.title_pattern is not null or t.management is not null)
-        and n.position_title is not distinct from k.position_title
-        and n.unit_name is not distinct from k.unit_name
-    -- Rule 3: "even if they have another name" (000:1108): accent/case/punctuation-insensitive
-    -- substring of the title or the unit name, one pattern per wording (tpm_rules.title_pattern).
-    where t.title_pattern is null
-        or (length(t.folded_title_pattern) > 0 and position(t.folded_title_pattern in n.folded_name) > 0)
+        -- Rule 3: "even if they have another name" (000:1108): accent/case/punctuation-insensitive
+        -- substring of the title or the unit name, one pattern per wording (tpm_rules.title_pattern).
+        and (t.title_pattern is null
+            or (length(t.folded_title_pattern) > 0 and position(t.folded_title_pattern in n.folded_name) > 0))
     qualify row_number() over (partition by k.position_key order by t.tpm_rule, t.rule_key) = 1
 ),
 
