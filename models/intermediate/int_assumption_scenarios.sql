@@ -38,11 +38,19 @@ assumptions as (
     select assumption from {{ ref('assumptions') }}
 ),
 
--- Body types whose group an assumption sets, alone or for one classification.
+-- Body types whose group an assumption sets in every classification (body_type_groups), and the
+-- (body type, classification) pairs it sets alone (body_group_overrides; applied: its assumption is
+-- on in this build, so the override decides the group whatever the other assumptions say).
 assumption_body_types as (
     select assumption, body_type from {{ ref('body_type_groups') }} where nullif(assumption, '') is not null
-    union
-    select assumption, body_type from {{ ref('body_group_overrides') }} where nullif(assumption, '') is not null
+),
+
+assumption_overrides as (
+    select o.assumption, o.body_type, o.entity_classification, f.is_on as applied
+    from {{ ref('body_group_overrides') }} as o
+    inner join (values ('A1', {{ a1 }}), ('A2', {{ a2 }}), ('A3', {{ a3 }}), ('A4', {{ a4 }}))
+        as f (assumption, is_on)
+        on f.assumption = o.assumption
 ),
 
 -- Table cells read one way or the other depending on an assumption.
@@ -55,16 +63,37 @@ assumption_cells as (
 movable as (
     -- Decided by the assumption in this build (A2: every position of a type-B unit read through its
     -- parent, which is also all that A2's variants read differently).
+    -- (One row per listed assumption, then an equality join: a list_contains condition is a nested
+    -- loop over every position x assumption.)
     select a.assumption, b.position_key
-    from build as b
+    from (
+        select position_key, unnest(string_split(assumptions_applied, ',')) as assumption
+        from build
+        where assumptions_applied is not null
+    ) as b
     inner join assumptions as a
-        on list_contains(string_split(coalesce(b.assumptions_applied, ''), ','), a.assumption)
+        on a.assumption = b.assumption
     union
-    -- Whose body group the assumption sets (switched off, another group and other rows apply).
+    -- Whose body group the assumption sets (switched off, another group and other rows apply): an
+    -- override only for its own classification, which switching off one of A1, A3, A4 leaves as in
+    -- the build (only A2 changes the row read, and its positions are in the first branch)...
+    select o.assumption, b.position_key
+    from build as b
+    inner join assumption_overrides as o
+        on o.body_type = b.body_type
+        and o.entity_classification = b.rules_entity_classification
+    union
+    -- ... a body-type group unless another assumption's override, applied in the build and in the
+    -- scenario alike, decides the group instead (A1's decentralized bodies that A4 makes careers).
     select t.assumption, b.position_key
     from build as b
     inner join assumption_body_types as t
         on t.body_type = b.body_type
+    anti join assumption_overrides as o
+        on o.body_type = b.body_type
+        and o.entity_classification = b.rules_entity_classification
+        and o.applied
+        and o.assumption <> t.assumption
     union
     -- Whose table cell has a row for each state of the assumption.
     select c.assumption, b.position_key

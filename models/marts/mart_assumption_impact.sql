@@ -34,10 +34,16 @@ scenario_list as (
 
 touched as (
     -- Positions the assumption decided in this build (int_positions_classified.assumptions_applied).
+    -- (One row per listed assumption, then an equality join: a list_contains condition is a nested
+    -- loop over every position x assumption.)
     select b.snapshot, a.assumption, count(*) as positions_touched
-    from build as b
+    from (
+        select snapshot, unnest(string_split(assumptions_applied, ',')) as assumption
+        from build
+        where assumptions_applied is not null
+    ) as b
     inner join assumptions as a
-        on list_contains(string_split(coalesce(b.assumptions_applied, ''), ','), a.assumption)
+        on a.assumption = b.assumption
     group by all
 ),
 
