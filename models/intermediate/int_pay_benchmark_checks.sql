@@ -90,8 +90,24 @@ year_checks as (
         or y.price_year between c.valid_from_year and coalesce(c.valid_to_year, 9999)
 )
 
+-- Only the position columns the two benchmark marts read: every other column of
+-- int_compensation_positions would be written again for 1.4 M pairs and never read.
 select
-    p.*,
+    p.position_key,
+    p.snapshot,
+    p.snapshot_date,
+    p.price_year,
+    p.position_id,
+    p.entity_id,
+    p.entity_name,
+    p.government_level,
+    p.entity_classification,
+    p.organizational_level,
+    p.servant_group,
+    p.labor_regime,
+    p.position_title,
+    p.monthly_pay,
+    p.has_pay,
     c.check_id,
     c.reference_id,
     c.comparison,

@@ -81,53 +81,38 @@ positions_entities as not materialized (
 ),
 
 -- Normalize each distinct text once: lower case, no accents, punctuation as spaces, then every
--- word through title_word_map (feminine forms, abbreviations, connectors, interim markers).
--- Numbered, so the per-word steps partition and group by an integer rather than by the text.
+-- word through title_word_map (feminine forms, abbreviations, connectors, interim markers), then
+-- repeated words ("Jefe (e) Jefe de ...") read once. Done on each text's list of words, with the
+-- word map as one MAP value: no row per word to join, order and group back.
 texts as (
-    select raw_text, row_number() over () as text_id
-    from (
-        select position_title as raw_text from positions where position_title is not null
-        union
-        select unit_name from positions where unit_name is not null
-    )
+    select position_title as raw_text from positions where position_title is not null
+    union
+    select unit_name from positions where unit_name is not null
 ),
 
-split as (
-    select
-        text_id,
-        string_split(trim(regexp_replace(lower(strip_accents(raw_text)), '[^a-z0-9]+', ' ', 'g')), ' ') as words
-    from texts
-),
+replacements as (select map(list(word), list(replacement)) as by_word from word_map),
 
-words as (
-    select text_id, unnest(range(1, len(words) + 1)) as word_index, unnest(words) as word
-    from split
-),
-
+-- Splitting on runs of other characters leaves '' at either end, dropped with the words the map
+-- empties (connectors).
 mapped as (
-    select w.text_id, w.word_index, coalesce(m.replacement, w.word) as word
-    from words as w
-    left join word_map as m on m.word = w.word
-    where coalesce(m.replacement, w.word) <> ''
-),
-
-deduplicated as (
-    -- "Jefe (e) Jefe de ..." and repeated words read once.
-    select text_id, word_index, word
-    from mapped
-    qualify word is distinct from lag(word) over (partition by text_id order by word_index)
+    select
+        t.raw_text,
+        list_filter(
+            list_transform(
+                regexp_split_to_array(lower(strip_accents(t.raw_text)), '[^a-z0-9]+'),
+                lambda w: coalesce(r.by_word[w], w)),
+            lambda w: w <> '') as words
+    from texts as t
+    cross join replacements as r
 ),
 
 -- A text left with no word has no row here: its normalized text is null.
 normalized as (
-    select t.raw_text, n.norm_text
-    from (
-        select text_id, string_agg(word, ' ' order by word_index) as norm_text
-        from deduplicated
-        group by text_id
-    ) as n
-    inner join texts as t
-        on t.text_id = n.text_id
+    select
+        raw_text,
+        array_to_string(list_filter(words, lambda w, i: i = 1 or w <> words[i - 1]), ' ') as norm_text
+    from mapped
+    where len(words) > 0
 ),
 
 -- Every position's normalized texts and entity (streamed: read by combos, then by the final join).
