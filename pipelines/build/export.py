@@ -139,6 +139,7 @@ def export_marts(snapshots: Sequence[str] | None = None, warehouse: Path | None 
         raise BuildError(problem="the warehouse does not exist", fix="run the build first", file=source)
     con = duckdb.connect(str(source), read_only=True,
                          config={"memory_limit": duckdb_memory()})
+    con.execute("set enable_progress_bar = false")  # a session option: drawn into logs nobody watches
     try:
         marts = mart_names(con)
         if not marts:
