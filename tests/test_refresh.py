@@ -198,7 +198,7 @@ def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
     def failing_build(stage: str, arguments: dict) -> dict:  # what dbt_runner raises when a data test fails
         if stage != "build":
             return run_stage(stage, arguments)
-        raise BuildError(problem="dbt build failed:\n  - test.servir_pm.unique_combination_mart_turnover: Got 2 "
+        raise BuildError(problem="dbt build failed:\n  - test.servir_pm.model_checks_mart_turnover: Got 2 "
                                  "results, configured to fail if != 0", fix="check the rows it names")
 
     for key, value in _env(data).items():
