@@ -211,7 +211,7 @@ def test_failing_dbt_test_is_logged_with_its_name_and_nothing_is_published(
     assert _outputs(data) == before
     failed = _runs(data)[-1]
     assert (failed["outcome"], failed["failed_step"], failed["exit_code"]) == ("failed", "build", 3)
-    assert "unique_combination_mart_turnover" in failed["error"]
+    assert "model_checks_mart_turnover" in failed["error"]
     assert not list((data / ".work").glob("refresh-*"))  # the half-built run is cleared away
 
 
