@@ -10,14 +10,14 @@ import polars as pl
 import pytest
 
 from pipelines.build.export_rows import (
-    FORMULA_FIRST_CHARACTERS,
+    _published_expr,
     canonical_select,
     columns,
     copy_mart,
     published_select,
     sort_key,
 )
-from pipelines.ingest.csv_safety import _FORMULA_START
+from pipelines.ingest.csv_safety import FORMULA_FIRST_CHARACTERS, neutralize
 
 ROWS = [  # snapshot, position_id, group, pay (pay last: a float is never part of the key)
     ("2016-05-31", "P-2", "PM", 1.5), ("2016-05-31", "P-1", "CA", None), ("2016-05-31", None, "PM", 2.0),
@@ -76,12 +76,17 @@ def test_sort_key_is_every_column_when_the_prefix_is_constant(con: duckdb.DuckDB
     assert key == "all nulls last"
 
 
-def test_formula_first_characters_are_what_the_csv_rule_matches() -> None:
-    # DuckDB looks the first code point up in FORMULA_FIRST_CHARACTERS; polars runs _FORMULA_START:
-    # over every code point, a cell starting with it is a formula to both or to neither.
-    pattern = re.compile(_FORMULA_START)
-    matched = {chr(code) for code in range(0x110000) if pattern.match(chr(code) + "x")}
-    assert matched == set(FORMULA_FIRST_CHARACTERS)
+def test_duckdb_defuses_exactly_the_cells_polars_defuses() -> None:
+    # The position lists are defused in DuckDB (first code point against FORMULA_FIRST_CHARACTERS),
+    # the other marts by polars (csv_safety.neutralize, the regexes): over a cell starting with every
+    # code point (surrogates are not text), and signed numbers that are data, both give the same text.
+    codes = [code for code in range(1, 0x110000) if not 0xD800 <= code <= 0xDFFF]
+    cells = [chr(code) + "x" for code in codes] + ["-50", "+51", "-3.5", "+51 999", "=1+1", "", None]
+    frame = pl.DataFrame({"cell": cells}, schema={"cell": pl.Utf8})
+    expected = neutralize(frame)["cell"].to_list()
+    defused = duckdb.sql(f"select {_published_expr('cell', 'VARCHAR', set())} from frame").pl()["cell"].to_list()
+    assert defused == expected
+    assert sum(a != b for a, b in zip(cells, expected, strict=True)) == len(FORMULA_FIRST_CHARACTERS) + 2
 
 
 def test_the_csv_keeps_the_parquet_order_over_many_batches(tmp_path: Path) -> None:

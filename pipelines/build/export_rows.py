@@ -25,14 +25,13 @@ import duckdb
 
 from pipelines.disclosure.settings import settings
 from pipelines.disclosure.suppress import ROW_COUNT, rules
-from pipelines.ingest.csv_safety import _PLAIN_NUMBER
+from pipelines.ingest.csv_safety import _PLAIN_NUMBER, FORMULA_FIRST_CHARACTERS
 
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 KEY_PREFIX_MAX = 4  # leading columns tried as the sort key before sorting on every column
-# The characters _FORMULA_START (csv_safety) matches at the start of a cell, as code points: DuckDB
-# tests ord(cell) against them (a lookup) instead of running the regular expression on every cell
-# (scale 127: 17 text columns x 1.26 M rows). tests/test_export_rows.py checks the two agree.
-FORMULA_FIRST_CHARACTERS = "=+-@\t\r"
+# A cell's first character is tested as a code point against csv_safety.FORMULA_FIRST_CHARACTERS
+# (a lookup) instead of running the regular expression on every cell (scale 127: 17 text columns x
+# 1.26 M rows). tests/test_export_rows.py checks the two agree on every code point.
 
 
 def row_level_marts(marts: Sequence[str]) -> list[str]:

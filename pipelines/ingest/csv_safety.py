@@ -11,7 +11,11 @@ from pathlib import Path
 
 import polars as pl
 
-_FORMULA_START = r"^[=+\-@\t\r]"
+# A cell starting with one of these characters is a formula to a spreadsheet (tab and carriage
+# return too: some spreadsheets drop them and run what follows). The export's DuckDB COPY tests
+# them as code points (pipelines.build.export_rows); polars runs the same set as a regex.
+FORMULA_FIRST_CHARACTERS = "=+-@\t\r"
+_FORMULA_START = "^[" + FORMULA_FIRST_CHARACTERS.replace("-", r"\-") + "]"
 # A signed number is data, not a formula; "+51 999" (a space) is not a plain number.
 _PLAIN_NUMBER = r"^[+\-]?\d+([.,]\d+)*$"
 
