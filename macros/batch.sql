@@ -4,8 +4,8 @@
     `dbt build --full-refresh`: every model holds every snapshot. A refresh that adds or replaces
     snapshots starts from a copy of the published warehouse and stages only the batch (the
     snapshots its change affects, pipelines.refresh.aside): staging and intermediate tables then
-    hold the batch alone, and the marts, materialized `incremental` (dbt_project.yml), replace the
-    batch's rows and keep every other snapshot's.
+    hold the batch alone, and the marts, materialized `snapshot_rows` (dbt_project.yml,
+    macros/snapshot_rows.sql), replace the batch's rows and keep every other snapshot's.
 
     pipelines.build.warehouse writes the batch into the table `warehouse_batch` (one row per
     snapshot) before dbt starts, so it is there whatever order dbt runs the models in; passing it
@@ -28,26 +28,11 @@
 {% macro batch_rows(relation) -%}
     {#- A mart read by another mart: in an incremental run it holds every snapshot ever published,
         of which only the batch's rows are this run's to read. A full build reads it whole. -#}
-    {%- if is_incremental() and batch_table() is not none -%}
+    {%- if snapshot_rows_incremental() and batch_table() is not none -%}
         (select * from {{ relation }} where snapshot in ({{ batch_snapshots() }}))
     {%- else -%}
         {{ relation }}
     {%- endif -%}
-{%- endmacro %}
-
-
-{% macro get_incremental_replace_snapshots_sql(arg_dict) -%}
-    {#- incremental_strategy 'replace_snapshots': every row of the batch's snapshots goes, then the
-        run's rows come in. dbt's delete+insert deletes only the keys the new rows carry, so a
-        snapshot whose new rows are none (a first snapshot in mart_position_changes, a replaced
-        extract that no longer has any entity to review) would keep its old rows. Any snapshot the
-        new rows carry goes too (a hand-started run's rows never sit beside their old copy). -#}
-    {%- set target = arg_dict['target_relation'] -%}
-    {%- set key = arg_dict['unique_key'] or 'snapshot' -%}
-    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ target }}
-    where {{ key }} in ({{ batch_snapshots() }}) or {{ key }} in (select {{ key }} from {{ arg_dict['temp_relation'] }});
-    insert into {{ target }} ({{ columns }}) select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
 
 

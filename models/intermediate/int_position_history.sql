@@ -3,8 +3,7 @@
 -- marts: a refresh that adds a snapshot stages and classifies only its batch, so the snapshot
 -- before the first of the batch is read from here, kept from the build that made it. A full build
 -- (--full-refresh) makes it again from every staged snapshot.
-{{ config(materialized='incremental', incremental_strategy='replace_snapshots', unique_key='snapshot',
-          on_schema_change='fail') }}
+{{ config(materialized='snapshot_rows') }}
 
 select
     p.snapshot,

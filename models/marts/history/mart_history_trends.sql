@@ -41,7 +41,7 @@ shares as (
 -- their figures are this mart's own rows, kept from the builds that made them.
 compared as (
     select * from shares
-    {%- if is_incremental() %}
+    {%- if snapshot_rows_incremental() %}
     union all by name
     select * exclude (previous_snapshot, previous_pm_positions, previous_tpm_positions,
                       previous_management_positions, previous_pm_appointed_share, previous_median_pay_pm,
