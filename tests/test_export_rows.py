@@ -55,6 +55,17 @@ def test_sort_key_stops_at_the_first_unique_prefix(con: duckdb.DuckDBPyConnectio
         '"position_id" nulls last, "servant_group" nulls last')
 
 
+def test_sort_key_reaches_a_unique_column_after_five_constant_ones(con: duckdb.DuckDBPyConnection) -> None:
+    # mart_position_changes' shape: snapshot, series, both dates and the previous snapshot hold one
+    # value each within a snapshot; position_id, the sixth column, tells the rows apart.
+    con.execute("create table mart_changes as select snapshot, 'main' as series, date '2016-05-31' as snapshot_date, "
+                "'2016-04-30' as previous_snapshot, date '2016-04-30' as previous_snapshot_date, position_id, "
+                "servant_group, pay from mart_list")
+    key = sort_key(con, "mart_changes", "2016-05-31", columns(con, "mart_changes"))
+    assert key == '"position_id" nulls last'
+    assert _ordered(con, "mart_changes", key) == _ordered(con, "mart_changes", "all nulls last")
+
+
 def test_sort_key_keeps_a_column_that_is_partly_null(con: duckdb.DuckDBPyConnection) -> None:
     # One value and a NULL are two values: the column still orders rows (nulls last).
     con.execute("create table mart_dated as select snapshot, case when position_id = 'P-1' then null "
