@@ -22,6 +22,7 @@ import pytest
 from conftest import CLI, REFRESH_SNAPSHOT, cli_env, copy_dbt_project, use_data_dir
 
 from pipelines.build import export, stamp
+from pipelines.build.dbt_runner import run_dbt
 from pipelines.build.warehouse import build
 from pipelines.errors import BuildError
 from pipelines.refresh import kind, publish
@@ -170,3 +171,20 @@ def test_a_warehouse_built_by_other_rules_is_rebuilt_whole(
     assert decided == kind.BuildKind("full", "the published warehouse was built by other code or rules")
     with pytest.raises(BuildError, match="incremental build needs a warehouse built by this code"):
         build(incremental=True, export_marts=False)
+
+
+def test_a_mart_whose_columns_changed_fails_an_incremental_run(
+        added_b: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A code change forces a full build (the fingerprint); should a mart with other columns reach an
+    incremental run all the same (dbt started by hand), the run fails (macros/snapshot_rows.sql)
+    instead of inserting its rows into the table's columns by position."""
+    root = _copy(added_b, tmp_path / "columns")
+    project = copy_dbt_project(tmp_path / "project")
+    model = project / "models" / "marts" / "mart_headline_figures.sql"
+    model.write_text("select *, 1 as extra_column from (\n" + model.read_text(encoding="utf-8") + "\n)",
+                     encoding="utf-8")
+    use_data_dir(monkeypatch, root)
+    before = _tables(root / "warehouse.duckdb")["mart_headline_figures"]
+    with pytest.raises(BuildError, match="differ from its table"):
+        run_dbt(["run", "--select", "mart_headline_figures"], project_dir=project)
+    assert _tables(root / "warehouse.duckdb")["mart_headline_figures"].equals(before)
