@@ -94,7 +94,10 @@ if now is not None and now.get("series"):  # history marts built before series e
 if now is not None:
     # As the export published them. Turnover sums add only cells whose three counts are all published:
     # a rate never mixes a published count with a blanked one (seeds/publication/suppression_margins.csv).
-    changes = page.published("position_changes", required=False) if previous else None
+    # Only what the changes section reads: the list has a row per changed position (552 K at national scale).
+    changes = page.published("position_changes", required=False, columns=[
+        "previous_servant_group", "previous_role", "current_servant_group", "current_role",
+        "is_new", "is_removed", "is_reclassified"]) if previous else None
     turnover = page.published("turnover", required=False) if previous else None
     management = None if turnover is None else turnover.filter(pl.col("is_management_position")).drop_nulls(
         ["positions_compared", "occupants_replaced", "positions_vacated"])

@@ -99,10 +99,12 @@ class Page:
             self.missing.append(name if name.startswith("mart_") else f"mart_{name}")
             return None
 
-    def published(self, name: str, required: bool = True, snapshot: str | None = None) -> pl.DataFrame | None:
+    def published(self, name: str, required: bool = True, snapshot: str | None = None,
+                  columns: Sequence[str] | None = None) -> pl.DataFrame | None:
         """Mart `name` exactly as the export published it (<mart>.csv beside the Parquet: small cells
         and their complements blanked by pipelines.disclosure.suppress, with `is_suppressed`), typed
-        like the internal mart. None (remembered as missing) when the mart was not built."""
+        like the internal mart. None (remembered as missing) when the mart was not built.
+        columns: only these (a position list's CSV is 130 MB at national scale)."""
         mart = name if name.startswith("mart_") else f"mart_{name}"
         folder = paths.marts_dir(snapshot or self.snapshot)
         if not (folder / f"{mart}.csv").is_file() or not (folder / f"{mart}.parquet").is_file():
@@ -111,7 +113,7 @@ class Page:
             self.missing.append(mart)
             return None
         types = {**pl.read_parquet_schema(folder / f"{mart}.parquet"), "is_suppressed": pl.Boolean}
-        return pl.read_csv(folder / f"{mart}.csv", schema_overrides=types)
+        return pl.read_csv(folder / f"{mart}.csv", schema_overrides=types, columns=list(columns) if columns else None)
 
     def manifest(self) -> dict | None:
         """The snapshot's ingestion manifest (run metadata: row counts, quarantine), if present."""
