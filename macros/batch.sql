@@ -25,11 +25,31 @@
 {%- endmacro %}
 
 
+{% macro staged_snapshots() -%}
+    {#- SQL listing the snapshots this run staged (stg_registry__snapshots): in a pipeline build,
+        the batch; in a run started by hand, whatever staging holds, narrowed by the `snapshot`
+        var (dbt_project.yml). -#}
+    {%- set staged = adapter.get_relation(database=target.database, schema=target.schema,
+                                          identifier='stg_registry__snapshots') -%}
+    {{ return('select snapshot from ' ~ staged if staged is not none else 'select null::varchar as snapshot where false') }}
+{%- endmacro %}
+
+
+{% macro replaced_snapshots() -%}
+    {#- SQL listing the snapshots an incremental run replaces in every mart (macros/snapshot_rows.sql):
+        the batch and the staged snapshots. In a pipeline build they are the same; a run started by
+        hand (no batch table, or staging narrowed by the `snapshot` var) replaces what it staged,
+        and never keeps an old copy beside the new rows. -#}
+    {{ return(batch_snapshots() ~ ' union ' ~ staged_snapshots()) }}
+{%- endmacro %}
+
+
 {% macro batch_rows(relation) -%}
     {#- A mart read by another mart: in an incremental run it holds every snapshot ever published,
-        of which only the batch's rows are this run's to read. A full build reads it whole. -#}
-    {%- if snapshot_rows_incremental() and batch_table() is not none -%}
-        (select * from {{ relation }} where snapshot in ({{ batch_snapshots() }}))
+        of which only the replaced snapshots' rows are this run's to read (reading the others
+        would insert them again). A full build reads it whole. -#}
+    {%- if snapshot_rows_incremental() -%}
+        (select * from {{ relation }} where snapshot in ({{ replaced_snapshots() }}))
     {%- else -%}
         {{ relation }}
     {%- endif -%}

@@ -3,9 +3,10 @@
 
     - Full build (--full-refresh), or no table yet: the table is made from the model's rows
       (create or replace: DuckDB swaps it inside the transaction).
-    - Incremental build: every row of the batch's snapshots, and of any snapshot this run staged
-      (stg_registry__snapshots), is deleted, then the model's rows are inserted straight from its
-      query, in one transaction.
+    - Incremental build: every row of the snapshots this run replaces (replaced_snapshots(),
+      macros/batch.sql: the batch, and any snapshot this run staged) is deleted, then the model's
+      rows are inserted straight from its query, in one transaction (a failed insert rolls the
+      delete back).
 
     Why not dbt's `incremental` materialization: it writes the model's rows into a temporary table,
     then copies them into the target, and queries the catalog three times to compare the two. At
@@ -14,8 +15,8 @@
     until the end of the run (it drops them only on MotherDuck).
 
     A model's columns change only with the code, and a code change forces a full build
-    (pipelines.refresh.kind): a column set that differs from the table's in an incremental run is a
-    bug, and the run fails (as on_schema_change 'fail' did). -#}
+    (pipelines.refresh.kind): columns (names, order or types) that differ from the table's in an
+    incremental run are a bug, and the run fails (as on_schema_change 'fail' did). -#}
 
 {% materialization snapshot_rows, adapter='duckdb' %}
     {%- set target_relation = this.incorporate(type='table') -%}
@@ -27,13 +28,16 @@
     {%- if snapshot_rows_incremental(existing_relation) -%}
         {%- do snapshot_rows_check_columns(target_relation, compiled_code) -%}
         {%- call statement('main') -%}
-            delete from {{ target_relation }}
-            where snapshot in ({{ batch_snapshots() }} union {{ staged_snapshots() }});
-            insert into {{ target_relation }} select * from ({{ compiled_code }}) as model_rows
+            delete from {{ target_relation }} where snapshot in ({{ replaced_snapshots() }});
+            insert into {{ target_relation }} select * from (
+                {{ compiled_code }}
+            ) as model_rows
         {%- endcall -%}
     {%- else -%}
         {%- call statement('main') -%}
-            create or replace table {{ target_relation }} as ({{ compiled_code }})
+            create or replace table {{ target_relation }} as (
+                {{ compiled_code }}
+            )
         {%- endcall -%}
     {%- endif %}
 
@@ -45,10 +49,10 @@
 
 
 {% macro snapshot_rows_incremental(existing_relation=none) -%}
-    {#- Whether this model replaces the batch's rows of a table that holds other snapshots too:
+    {#- Whether this model replaces some snapshots' rows of a table that holds other snapshots too:
         dbt's is_incremental() for this materialization (that one answers for `incremental` only).
-        Models read it through batch_run() (macros/batch.sql). -#}
-    {%- if not execute or should_full_refresh() -%}
+        batch_rows() (macros/batch.sql) and mart_history_trends read it. -#}
+    {%- if not execute or should_full_refresh() or config.get('materialized') != 'snapshot_rows' -%}
         {{ return(false) }}
     {%- endif -%}
     {%- set relation = existing_relation if existing_relation is not none
@@ -57,20 +61,17 @@
 {%- endmacro %}
 
 
-{% macro staged_snapshots() -%}
-    {#- SQL listing the snapshots this run staged: the only ones the model's rows can carry (a run
-        started by hand keeps no old copy of them either). -#}
-    {%- set staged = adapter.get_relation(database=target.database, schema=target.schema,
-                                          identifier='stg_registry__snapshots') -%}
-    {{ return('select snapshot from ' ~ staged if staged is not none else 'select null::varchar as snapshot where false') }}
-{%- endmacro %}
-
-
 {% macro snapshot_rows_check_columns(target_relation, select_sql) -%}
-    {#- The model's columns (planned, not run) against the table's, by name and order: the rows
-        are then inserted by position. -#}
-    {%- set model_columns = get_columns_in_query(select_sql) | map('lower') | list -%}
-    {%- set table_columns = adapter.get_columns_in_relation(target_relation) | map(attribute='name') | map('lower') | list -%}
+    {#- The model's columns (its query described, not run) against the table's, by name, order and
+        type: the rows are then inserted by position. -#}
+    {%- set model_columns = [] -%}
+    {%- for column in adapter.get_column_schema_from_query(select_sql) -%}
+        {%- do model_columns.append(column.name | lower ~ ' ' ~ column.dtype | upper) -%}
+    {%- endfor -%}
+    {%- set table_columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(target_relation) -%}
+        {%- do table_columns.append(column.name | lower ~ ' ' ~ column.dtype | upper) -%}
+    {%- endfor -%}
     {%- if model_columns != table_columns -%}
         {{ exceptions.raise_compiler_error(
             "The columns of " ~ this ~ " differ from its table's (model: " ~ model_columns | join(', ')
