@@ -1,5 +1,6 @@
 {{ config(materialized='table') }}  -- a table: queryable in the published warehouse (dbt_project.yml)
--- Every (position, legal benchmark) pair the benchmark seeds put in scope, with the verdict.
+-- Every (position, legal benchmark) pair the benchmark seeds put in scope, with the verdict; the
+-- position's columns are int_compensation_positions' (position_key), the check's the seeds'.
 -- A check applies to a snapshot when the snapshot's year is within valid_from_year..valid_to_year
 -- (an undated snapshot gets the checks still in force, valid_to_year null). A position is in a
 -- check's scope when any pay_benchmark_scope row matches it (null match column = any value; the
@@ -34,15 +35,11 @@ exclusions as (
 checks as (
     select
         c.check_id,
-        c.reference_id,
         c.comparison,
         c.valid_from_year,
         c.valid_to_year,
-        c.description,
         r.monthly_min_pen,
         r.monthly_max_pen,
-        r.year as reference_year,
-        r.source as reference_source,
         (select list(s) from scope as s where s.check_id = c.check_id) as scope_rows,
         coalesce((select list(x) from exclusions as x where x.check_id = c.check_id), []) as exclusion_rows
     from {{ ref('pay_benchmark_checks') }} as c
@@ -90,32 +87,16 @@ year_checks as (
         or y.price_year between c.valid_from_year and coalesce(c.valid_to_year, 9999)
 )
 
--- Only the position columns the two benchmark marts read: every other column of
--- int_compensation_positions would be written again for 1.4 M pairs and never read.
+-- The verdict and the keys only: mart_pay_benchmark_positions takes the few breaching positions'
+-- details from int_compensation_positions, and mart_pay_benchmarks counts. Carrying 18 position
+-- and check columns for 1.4 M pairs (the Minister cap covers every position) cost more to write
+-- than the verdicts themselves (scale 127: 25 -> 7 columns).
 select
     p.position_key,
     p.snapshot,
-    p.snapshot_date,
-    p.price_year,
     p.position_id,
-    p.entity_id,
-    p.entity_name,
-    p.government_level,
-    p.entity_classification,
-    p.organizational_level,
-    p.servant_group,
-    p.labor_regime,
-    p.position_title,
-    p.monthly_pay,
-    p.has_pay,
     c.check_id,
-    c.reference_id,
-    c.comparison,
-    c.description as check_description,
-    c.monthly_min_pen,
-    c.monthly_max_pen,
-    c.reference_year,
-    c.reference_source,
+    p.has_pay,
     p.has_pay and p.monthly_pay > c.monthly_max_pen as is_above,
     p.has_pay and c.comparison = 'outside_band' and p.monthly_pay < c.monthly_min_pen as is_below
 from positions as p
