@@ -251,6 +251,48 @@ def test_editing_a_seed_row_changes_the_marts(built: build.BuildResult, tmp_path
     assert "OS" not in _mart("pm_roles").filter(pl.col("government_level") == "national")["role"].to_list()
 
 
+def test_a_build_of_unchanged_rules_leaves_their_checks_out(built: build.BuildResult) -> None:
+    """The checks that read seeds only passed when `built` (or an earlier build of this code) ran
+    them: a build now leaves every one of them out, and runs every other test."""
+    from pipelines.build import rule_checks
+
+    record = json.loads((paths.dbt_target_dir() / rule_checks.RECORD_FILE).read_text(encoding="utf-8"))
+    assert len(record["tests"]) >= 40 and "model_checks_title_rules" in record["tests"]
+    again = build.build(export_marts=False)
+    assert again.rule_checks_reused == len(record["tests"])
+    ran = {r["unique_id"].split(".")[2] for r in json.loads(
+        (paths.dbt_target_dir() / "run_results.json").read_text(encoding="utf-8"))["results"]}
+    assert not ran & set(record["tests"])
+    assert "model_checks_int_positions_classified" in ran
+    assert any(name.startswith("classified_exactly_once_int_positions_inferred") for name in ran)
+    assert again.tests_passed > 0
+
+
+def test_an_edited_seed_is_checked_again_and_a_bad_value_stops_the_build(
+        built: build.BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record of passed rule checks holds for the rules it was made with only: in a copy of the
+    project recorded as checked, a title rule given a reading outside the vocabulary is checked
+    again, and the build stops on it before any model reads the rules."""
+    from pipelines.build import rule_checks, stamp
+
+    project = copy_dbt_project(tmp_path / "project")
+    names = json.loads((paths.dbt_target_dir() / rule_checks.RECORD_FILE).read_text(encoding="utf-8"))["tests"]
+    target = paths.dbt_target_dir(project)
+    rule_checks.remember(target, stamp.fingerprint(project), stamp.default_settings(), names)
+    assert rule_checks.passed_before(target, stamp.fingerprint(project), stamp.default_settings()) == sorted(names)
+    rules = project / "seeds" / "inference" / "title_rules.csv"
+    text = rules.read_text(encoding="utf-8")
+    assert ",title,prefix,presidente republica,,,public_officer," in text
+    rules.write_text(text.replace(",title,prefix,presidente republica,,,public_officer,",
+                                  ",title,prefix,presidente republica,,,head_of_state,"), encoding="utf-8")
+    _use_data_dir(monkeypatch, tmp_path / "data")
+    write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
+    with pytest.raises(BuildError) as failed:
+        build.build(project_dir=project, export_marts=False)
+    assert "test.servir_pm.model_checks_title_rules" in str(failed.value)
+    assert not (tmp_path / "data" / "marts").exists()
+
+
 def test_dbt_reads_the_same_paths_whatever_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """dbt parses the whole project again when a variable the project reads changes value; a
     refresh builds in a new work folder every run, so the paths dbt sees must not name it."""

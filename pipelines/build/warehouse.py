@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines import paths
-from pipelines.build import export, stamp
+from pipelines.build import export, rule_checks, stamp
 from pipelines.build.dbt_runner import run_dbt
 from pipelines.errors import BuildError
 
@@ -36,6 +36,7 @@ class BuildResult:
     export_seconds: float
     tests_passed: int = 0  # dbt data tests (and unit tests, if run) that passed
     kind: str = stamp.FULL  # stamp.FULL or stamp.INCREMENTAL
+    rule_checks_reused: int = 0  # seed-only tests left out: passed by a build of the same code (rule_checks)
 
 
 def staged_snapshots(snapshot: str | None = None) -> list[str]:
@@ -112,6 +113,10 @@ def build(
     stamp.write_batch(paths.warehouse_path(), batch)
     if not unit_tests:
         command += ["--exclude-resource-type", "unit_test"]
+    target = paths.dbt_target_dir(project_dir)
+    reused = rule_checks.passed_before(target, built_stamp.code_fingerprint, built_stamp.settings)
+    if reused:
+        command += ["--exclude", *reused]
     started = time.perf_counter()
     # `snapshot: "*"` is dbt_project.yml's own default: passed on the command line it only changes
     # the vars dbt's partial parsing compares, so every other dbt call (docs, unit tests, ad hoc)
@@ -120,6 +125,9 @@ def build(
     result = run_dbt(command, dbt_vars=cli_vars, project_dir=project_dir, manifest_json=False)
     dbt_seconds = time.perf_counter() - started
     stamp.write(paths.warehouse_path(), built_stamp)
+    ran = rule_checks.seed_only_tests(getattr(result, "results", None) or [])
+    if ran:
+        rule_checks.remember(target, built_stamp.code_fingerprint, built_stamp.settings, ran)
     execution_seconds = float(getattr(result, "elapsed_time", 0.0) or 0.0)
     files: list[Path] = []
     started = time.perf_counter()
@@ -131,4 +139,4 @@ def build(
                        if getattr(getattr(r, "node", None), "resource_type", "") in ("test", "unit_test")
                        and str(r.status).lower() == "pass")
     return BuildResult(tuple(snapshots), tuple(files), dbt_seconds, execution_seconds,
-                       time.perf_counter() - started, tests_passed, built_stamp.kind)
+                       time.perf_counter() - started, tests_passed, built_stamp.kind, len(reused))

@@ -51,6 +51,9 @@ def build_step(snapshot: str | None) -> BuildResult:
     typer.echo(f"dbt {result.dbt_seconds:.1f} s (of which SQL and tests {result.dbt_execution_seconds:.1f} s), "
                f"export {result.export_seconds:.1f} s; {len(result.files)} files in "
                f"{', '.join(str(paths.marts_dir(s)) for s in result.snapshots)}")
+    if result.rule_checks_reused:
+        typer.echo(f"{result.rule_checks_reused} checks of the rules (seeds) not run again: the same rules passed "
+                   f"them in an earlier build (any edit to a seed, a test or the code runs them)")
     return result
 
 

@@ -21,7 +21,10 @@ from pipelines.refresh.series import SERIES_FILE, SeriesInfo, read_series
 
 # What the outputs are computed by: a change here rebuilds every snapshot. (pipelines/sample only
 # writes raw inputs, which are hashed themselves.)
-CODE_GLOBS = ("pipelines/**/*.py", "models/**/*", "macros/**/*", "seeds/**/*.csv", "tests/generic/*.sql",
+# Seeds' YAML and the singular tests are in: what a rule check answers depends on them
+# (pipelines.build.rule_checks skips the checks a build of the same fingerprint passed).
+CODE_GLOBS = ("pipelines/**/*.py", "models/**/*", "macros/**/*", "seeds/**/*.csv", "seeds/**/*.yml",
+              "tests/generic/*.sql", "tests/*.sql",
               "notebooks/*.py", "notebooks/_template/**/*", "dbt_project.yml")
 # A file modified less than this many seconds ago is probably still being copied in: its snapshot
 # waits for a later run (`--min-age`; the scheduled units use pipelines.refresh.schedule's value).

@@ -83,7 +83,8 @@ def _build(arguments: dict[str, Any]) -> dict[str, Any]:
     from pipelines.review.summary import classification_summary
 
     built = build(exports=list(arguments["exports"]), incremental=bool(arguments.get("incremental")))
-    return {"dbt_tests_passed": built.tests_passed, "mart_files": len(built.files),
+    return {"dbt_tests_passed": built.tests_passed, "rule_checks_reused": built.rule_checks_reused,
+            "mart_files": len(built.files),
             "classification": classification_summary(paths.warehouse_path(), arguments["exports"])}
 
 
