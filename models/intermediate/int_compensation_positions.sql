@@ -2,8 +2,9 @@
 -- A view, not a table: it is a projection of int_positions_classified with one small join, which
 -- every reader (the compensation marts, mart_history_trends) re-reads at the cost of scanning the
 -- columns it uses; written as a table it cost ~3 s of CPU at national scale (1.4 M rows x 31
--- columns). Its references leave the catalog out (macros/views.sql), so the view answers in the
--- published warehouse too.
+-- columns). DuckDB stores a view's references to its own file without the catalog ("main"."x"),
+-- so the view answers wherever the warehouse file is moved or attached
+-- (tests/test_build.py::test_the_compensation_view_answers_under_any_catalog_name).
 -- Every classified position with the columns the compensation marts use, once. Government level
 -- is the effective one (Lima is regional, as in the classification marts).
 -- has_pay: occupied (not vacant: a vacant row's pay is a budget, not a person's pay) and monthly
@@ -41,6 +42,6 @@ select
     coalesce(is_prioritized, false) as is_prioritized,
     position_title,
     unit_name
-from {{ local_ref('int_positions_classified') }} as p
-inner join {{ local_ref('servant_groups') }} as g
+from {{ ref('int_positions_classified') }} as p
+inner join {{ ref('servant_groups') }} as g
     on g.servant_group = p.servant_group
