@@ -257,12 +257,13 @@ def test_a_build_of_unchanged_rules_leaves_their_checks_out(built: build.BuildRe
     from pipelines.build import rule_checks
 
     record = json.loads((paths.dbt_target_dir() / rule_checks.RECORD_FILE).read_text(encoding="utf-8"))
-    assert len(record["tests"]) >= 40 and "model_checks_title_rules" in record["tests"]
+    names = {selector.rsplit(".", 1)[-1] for selector in record["tests"]}
+    assert len(names) == len(record["tests"]) >= 40 and "model_checks_title_rules" in names
     again = build.build(export_marts=False)
     assert again.rule_checks_reused == len(record["tests"])
     ran = {r["unique_id"].split(".")[2] for r in json.loads(
         (paths.dbt_target_dir() / "run_results.json").read_text(encoding="utf-8"))["results"]}
-    assert not ran & set(record["tests"])
+    assert not ran & names
     assert "model_checks_int_positions_classified" in ran
     assert any(name.startswith("classified_exactly_once_int_positions_classified") for name in ran)
     assert again.tests_passed > 0
@@ -276,10 +277,10 @@ def test_an_edited_seed_is_checked_again_and_a_bad_value_stops_the_build(
     from pipelines.build import rule_checks, stamp
 
     project = copy_dbt_project(tmp_path / "project")
-    names = json.loads((paths.dbt_target_dir() / rule_checks.RECORD_FILE).read_text(encoding="utf-8"))["tests"]
+    selectors = json.loads((paths.dbt_target_dir() / rule_checks.RECORD_FILE).read_text(encoding="utf-8"))["tests"]
     target = paths.dbt_target_dir(project)
-    rule_checks.remember(target, stamp.fingerprint(project), stamp.default_settings(), names)
-    assert rule_checks.passed_before(target, stamp.fingerprint(project), stamp.default_settings()) == sorted(names)
+    rule_checks.remember(target, stamp.fingerprint(project), stamp.default_settings(), selectors)
+    assert rule_checks.passed_before(target, stamp.fingerprint(project), stamp.default_settings()) == sorted(selectors)
     rules = project / "seeds" / "inference" / "title_rules.csv"
     text = rules.read_text(encoding="utf-8")
     assert ",title,prefix,presidente republica,,,public_officer," in text
@@ -290,7 +291,31 @@ def test_an_edited_seed_is_checked_again_and_a_bad_value_stops_the_build(
     with pytest.raises(BuildError) as failed:
         build.build(project_dir=project, export_marts=False)
     assert "test.servir_pm.model_checks_title_rules" in str(failed.value)
-    assert not (tmp_path / "data" / "marts").exists()
+    status = {r["unique_id"].split(".")[2]: r["status"] for r in json.loads(
+        (target / "run_results.json").read_text(encoding="utf-8"))["results"]}
+    assert status["model_checks_title_rules"] == "fail"
+    assert status["int_positions_inferred"] == "skipped"  # reads title_rules: never built on them
+
+
+def test_the_compensation_view_answers_under_any_catalog_name(built: build.BuildResult, tmp_path: Path) -> None:
+    """int_compensation_positions is a view: DuckDB stores its references to tables of its own file
+    without the catalog dbt names ("warehouse"), so it answers when the file is attached under
+    another name, as an analyst or a moved copy may."""
+    import shutil
+
+    import duckdb
+
+    shutil.copy(paths.warehouse_path(), tmp_path / "copy.duckdb")
+    with duckdb.connect() as con:
+        con.execute(f"attach '{tmp_path / 'copy.duckdb'}' as published (read_only)")
+        [[kind]] = con.execute("select table_type from information_schema.tables "
+                               "where table_catalog = 'published' and table_name = 'int_compensation_positions'"
+                               ).fetchall()
+        [[sql]] = con.execute("select sql from duckdb_views() where database_name = 'published' "
+                              "and view_name = 'int_compensation_positions'").fetchall()
+        [[rows]] = con.execute("select count(*) from published.main.int_compensation_positions").fetchall()
+    assert kind == "VIEW" and rows == len(POSITIONS)
+    assert '"warehouse".' not in sql and "main.int_positions_classified" in sql
 
 
 def test_dbt_reads_the_same_paths_whatever_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

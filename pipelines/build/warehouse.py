@@ -124,10 +124,17 @@ def build(
     cli_vars = {name: value for name, value in dbt_vars.items() if name != "snapshot"}
     result = run_dbt(command, dbt_vars=cli_vars, project_dir=project_dir, manifest_json=False)
     dbt_seconds = time.perf_counter() - started
+    # What dbt read must be what the stamp and the rule-check record name: a seed edited while dbt
+    # ran (servir-pm review --apply) would otherwise be published as the rules of before, and its
+    # checks may have been left out.
+    if stamp.fingerprint(project_dir) != built_stamp.code_fingerprint:
+        raise BuildError(problem="the code or the rules (seeds) changed while the build ran",
+                         fix="build again once the edit is done (nothing was exported)",
+                         file=project_dir or paths.PROJECT_ROOT)
     stamp.write(paths.warehouse_path(), built_stamp)
     ran = rule_checks.seed_only_tests(getattr(result, "results", None) or [])
     if ran:
-        rule_checks.remember(target, built_stamp.code_fingerprint, built_stamp.settings, ran)
+        rule_checks.remember(target, built_stamp.code_fingerprint, built_stamp.settings, [*reused, *ran])
     execution_seconds = float(getattr(result, "elapsed_time", 0.0) or 0.0)
     files: list[Path] = []
     started = time.perf_counter()
