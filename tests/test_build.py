@@ -234,17 +234,23 @@ def test_no_staging_snapshot_is_a_clear_error(tmp_path: Path, monkeypatch: pytes
         build.build("2020-01-01")
 
 
+def _edit_seed_and_stage(seed: Path, row: str, edited: str, tmp_path: Path,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace one row of a seed in a project copy, and stage the hand-made snapshot beside it."""
+    text = seed.read_text(encoding="utf-8")
+    assert row in text
+    seed.write_text(text.replace(row, edited), encoding="utf-8")
+    _use_data_dir(monkeypatch, tmp_path / "data")
+    write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
+
+
 def test_editing_a_seed_row_changes_the_marts(built: build.BuildResult, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Rules are data: ministries L3 support/advisory from PM/OS to CA in a copy of the project."""
     project = copy_dbt_project(tmp_path / "project")
-    rules = project / "seeds" / "rules" / "classification_rules.csv"
-    text = rules.read_text(encoding="utf-8")
-    assert "T7-MIN-3-SA,national,ministry,3,support_advisory,PM,OS," in text
-    rules.write_text(text.replace("T7-MIN-3-SA,national,ministry,3,support_advisory,PM,OS,",
-                                  "T7-MIN-3-SA,national,ministry,3,support_advisory,CA,,"), encoding="utf-8")
-    _use_data_dir(monkeypatch, tmp_path / "data")
-    write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
+    _edit_seed_and_stage(project / "seeds" / "rules" / "classification_rules.csv",
+                         "T7-MIN-3-SA,national,ministry,3,support_advisory,PM,OS,",
+                         "T7-MIN-3-SA,national,ministry,3,support_advisory,CA,,", tmp_path, monkeypatch)
     build.build(project_dir=project)
     groups = {r["servant_group"]: r for r in _mart("servant_groups").iter_rows(named=True)}
     assert (groups["PM"]["national"], groups["CA"]["national"]) == (3, 4)  # P03 moved PM -> CA
@@ -281,13 +287,9 @@ def test_an_edited_seed_is_checked_again_and_a_bad_value_stops_the_build(
     target = paths.dbt_target_dir(project)
     rule_checks.remember(target, stamp.fingerprint(project), stamp.default_settings(), selectors)
     assert rule_checks.passed_before(target, stamp.fingerprint(project), stamp.default_settings()) == sorted(selectors)
-    rules = project / "seeds" / "inference" / "title_rules.csv"
-    text = rules.read_text(encoding="utf-8")
-    assert ",title,prefix,presidente republica,,,public_officer," in text
-    rules.write_text(text.replace(",title,prefix,presidente republica,,,public_officer,",
-                                  ",title,prefix,presidente republica,,,head_of_state,"), encoding="utf-8")
-    _use_data_dir(monkeypatch, tmp_path / "data")
-    write_snapshot(SNAPSHOT, ENTITIES, POSITIONS)
+    _edit_seed_and_stage(project / "seeds" / "inference" / "title_rules.csv",
+                         ",title,prefix,presidente republica,,,public_officer,",
+                         ",title,prefix,presidente republica,,,head_of_state,", tmp_path, monkeypatch)
     with pytest.raises(BuildError) as failed:
         build.build(project_dir=project, export_marts=False)
     assert "test.servir_pm.model_checks_title_rules" in str(failed.value)

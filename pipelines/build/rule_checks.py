@@ -23,25 +23,20 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 RECORD_FILE = "rule_checks_passed.json"
 SEED_PREFIX = "seed."
 TEST_RESOURCE_TYPES = ("test",)
-TOOLS = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
 def tools() -> dict[str, str]:
-    """The versions a seed check's answer could depend on (how dbt loads a seed, how DuckDB runs SQL)."""
-    found = {}
-    for name in TOOLS:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = ""
-    return found
+    """The versions a seed check's answer could depend on (how dbt loads a seed, how DuckDB runs SQL):
+    the packages the run manifest records (dbt-core, dbt-duckdb, duckdb among them) and Python's."""
+    from pipelines.ingest.manifest import package_versions
+
+    return package_versions()
 
 
 def seed_only_tests(results: Iterable[Any]) -> list[str]:
