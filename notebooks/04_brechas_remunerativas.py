@@ -59,6 +59,12 @@ if quantiles is not None:
                 t("suppressed") if r["is_suppressed"] else "S/ " + labels.number(r["median_pay"]),
                 t("kpi_median_pay_hint", level=c("government_level", r["government_level"])))
                for r in pm.sort("government_level").iter_rows(named=True)])
+# No percentile to draw: say why instead of showing empty axes. A registry without pay (the gob.pe
+# directory, most transparency-portal lists) gives the mart no row; one whose cells are all too
+# small gives only blanked rows.
+if quantiles is not None and stats is not None and stats.height == 0:
+    page.note(t("kpi_pay_no_data") if quantiles.height == 0 else t("suppressed_long"))
+elif stats is not None:
     fig = go.Figure()
     for level in [lv for lv in LEVELS if lv in stats["government_level"]]:
         part = stats.filter(pl.col("government_level") == level).sort(

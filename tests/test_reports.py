@@ -256,6 +256,30 @@ def test_pay_report_says_so_when_compensation_marts_are_missing(data_root: Path,
         (out / "00_resumen.html").read_text(encoding="utf-8")
 
 
+def test_pay_report_says_the_registry_has_no_pay_instead_of_empty_axes(
+        data_root: Path, rendered: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry without pay (the real gob.pe directory in ../shared/realdata) publishes
+    mart_pay_quantiles with no row: the page says so, and draws no empty pay chart."""
+    copy = data_root.parent / "no_pay"
+    shutil.copytree(data_root / "marts", copy / "marts")
+    shutil.copytree(data_root / "staging", copy / "staging")
+    folder = copy / "marts" / SNAPSHOT
+    for suffix in ("parquet", "csv"):
+        frame = pl.read_parquet(folder / "mart_pay_quantiles.parquet") if suffix == "parquet" else \
+            pl.read_csv(folder / "mart_pay_quantiles.csv")
+        getattr(frame.head(0), f"write_{suffix}")(folder / f"mart_pay_quantiles.{suffix}")
+    use_data_dir(monkeypatch, copy)
+    out = copy / "reports"
+    report.render(SNAPSHOT, "en", out_dir=out, only=["04_brechas_remunerativas"])
+    page = _without_plotly_library((out / "04_brechas_remunerativas.html").read_text(encoding="utf-8"))
+    assert "No data: the registry carries no pay" in page
+    assert "Monthly pay by role and government level" not in page
+    # the sample has pay: its page draws the chart and has no such note
+    with_pay = _without_plotly_library(rendered["en"]["04_brechas_remunerativas"])
+    assert "Monthly pay by role and government level" in with_pay
+    assert "the registry carries no pay" not in with_pay
+
+
 def test_small_cells_show_as_suppressed_not_zero() -> None:
     with (paths.PROJECT_ROOT / "seeds" / "publication" / "suppression_rules.csv").open(encoding="utf-8") as handle:
         (threshold,) = {int(row["threshold"]) for row in csv.DictReader(handle)}
